@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefinitionNode, FieldDefinitionNode, Kind, parse, print } from 'graphql';
+import { AUTHORITIES, Authority } from './domain';
+import { authorityNames } from './authorities';
+
+/**
+ * Builds every subgraph's SDL from the one area-wide contract (`schema/contract.graphql`).
+ * A council type gets the contract's case fields spliced in, so a council cannot forget one,
+ * and composition fails if a council SDL were ever edited to drop one (the police interface
+ * still demands it).
+ */
+
+const CONTRACT_FILE = join(__dirname, 'contract.graphql');
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@shareable", "@requires", "@provides"])';
+
+function contractDefinitions(): readonly DefinitionNode[] {
+  return parse(readFileSync(CONTRACT_FILE, 'utf8')).definitions;
+}
+
+/** The fields every council case type must expose, as SDL lines. */
+export function caseContractFields(): readonly FieldDefinitionNode[] {
+  const contract = contractDefinitions().find(
+    (d) => d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'CaseContract',
+  );
+  if (!contract || contract.kind !== Kind.OBJECT_TYPE_DEFINITION || !contract.fields) {
+    throw new Error('schema/contract.graphql must define type CaseContract');
+  }
+  return contract.fields;
+}
+
+/** Shared scalars, enums and value types: everything in the contract except CaseContract itself. */
+function sharedTypesSdl(): string {
+  return contractDefinitions()
+    .filter((d) => !(d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'CaseContract'))
+    .map((d) => print(d))
+    .join('\n\n');
+}
+
+function fieldLines(fields: readonly FieldDefinitionNode[], suffix = ''): string {
+  return fields.map((f) => `  ${print({ ...f, description: undefined })}${f.name.value === 'id' ? '' : suffix}`).join('\n');
+}
+
+/** The council SDL: the shared template with this council's names, plus the contract. */
+export function councilSdl(authority: Authority): string {
+  const names = authorityNames(authority);
+  const template = readFileSync(join(__dirname, '..', 'subgraphs', 'council', 'schema.graphql'), 'utf8')
+    .replaceAll('__Council__', names.typePrefix)
+    .replaceAll('__council__', names.fieldPrefix);
+  const caseType = `type ${names.typePrefix}Case @key(fields: "id") {\n${fieldLines(caseContractFields())}\n`;
+  return [FEDERATION_LINK, template.replace(`type ${names.typePrefix}Case @key(fields: "id") {\n`, caseType), sharedTypesSdl()].join('\n\n');
+}
+
+/**
+ * The police SDL: its own register types, plus the `Case` entity interface with one implementation
+ * per council. The police subgraph only ever returns `{ __typename, id }` for a case; every other
+ * field is @external, so the query planner fetches it from the council that owns the case.
+ */
+export function policeSdl(): string {
+  const template = readFileSync(join(__dirname, '..', 'subgraphs', 'police', 'schema.graphql'), 'utf8');
+  const fields = caseContractFields();
+  const caseInterface = `"A case held by one council's Criminal Justice Social Work team."\ninterface Case @key(fields: "id") {\n${fieldLines(fields)}\n}`;
+  const implementations = AUTHORITIES.map(
+    (a) => `type ${authorityNames(a).typePrefix}Case implements Case @key(fields: "id") {\n${fieldLines(fields, ' @external')}\n}`,
+  );
+  return [FEDERATION_LINK, template, caseInterface, ...implementations, sharedTypesSdl()].join('\n\n');
+}

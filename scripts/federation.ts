@@ -1,0 +1,120 @@
+import { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { authorityNames } from '../schema/authorities';
+import { AUTHORITIES, Authority } from '../schema/domain';
+import { GATEWAY_ISSUER, loadOrCreateKeyPair, loadPublicKey } from '../schema/tokens';
+import { startGateway } from '../gateway/server';
+import { startPoliceSubgraph } from '../subgraphs/police/server';
+import { policeMigrations } from '../subgraphs/police/data/migrations';
+import { startCouncilSubgraph } from '../subgraphs/council/server';
+import { councilMigrations } from '../subgraphs/council/data/migrations';
+import { openServiceDatabase } from '../subgraphs/shared/bootstrap';
+import { Database } from '../subgraphs/shared/database';
+import { RunningServer } from '../subgraphs/shared/http';
+import { generateDemoData } from './demo-data';
+import { loadDemoData } from './load-demo';
+
+/**
+ * Starts the whole federation in one process: four databases, four subgraphs, the gateway.
+ * Used by `npm start` and by the federated tests (on port 0), so both exercise the same wiring.
+ */
+export interface FederationOptions {
+  keysDir: string;
+  /** Per data owner; unset → embedded PostgreSQL under embeddedDataDir. */
+  databaseUrls: Partial<Record<'police' | Authority, string>>;
+  embeddedDataDir: string;
+  ports: { gateway: number; police: number } & Record<Authority, number>;
+  supergraphFile: string;
+  jwt: { issuer: string; audience: string; keyIds: string[] };
+  /** Loads the demo dataset into empty databases. */
+  demoData: { referenceDate: string } | null;
+  today?: () => string;
+  subgraphTimeoutMs?: number;
+  rateLimitPerMinute?: number;
+  maxRepresentations?: number;
+  devMode?: boolean;
+  gatewayRoutes?: Parameters<typeof startGateway>[0]['routes'];
+}
+
+export interface Federation {
+  gatewayUrl: string;
+  gateway: RunningServer;
+  subgraphs: Record<string, RunningServer>;
+  databases: { police: Database; councils: Record<Authority, Database> };
+  stop(): Promise<void>;
+}
+
+export async function startFederation(options: FederationOptions): Promise<Federation> {
+  const gatewayKeys = loadOrCreateKeyPair(options.keysDir, 'gateway');
+  const councilKeys = Object.fromEntries(AUTHORITIES.map((a) => [a, loadOrCreateKeyPair(options.keysDir, authorityNames(a).serviceName)])) as Record<Authority, { privateKey: KeyObject; publicKey: KeyObject }>;
+  const closers: Array<() => Promise<void>> = [];
+  const open = async (service: string, url: string | undefined, migrations: Parameters<typeof openServiceDatabase>[0]['migrations']) => {
+    const handle = await openServiceDatabase({ service, url, embeddedDataDir: options.embeddedDataDir, migrations });
+    closers.unshift(() => handle.close());
+    return handle.db;
+  };
+  try {
+    const [police, ...councilDbs] = await Promise.all([
+      open('police', options.databaseUrls.police, policeMigrations),
+      ...AUTHORITIES.map((a) => open(authorityNames(a).serviceName, options.databaseUrls[a], councilMigrations)),
+    ]);
+    const councils = Object.fromEntries(AUTHORITIES.map((a, i) => [a, councilDbs[i]])) as Record<Authority, Database>;
+    if (options.demoData) await loadDemoData({ police, councils }, generateDemoData(options.demoData));
+
+    const maxRepresentations = options.maxRepresentations ?? 1000;
+    const policeServer = await startPoliceSubgraph({
+      db: police,
+      port: options.ports.police,
+      maxRepresentations,
+      trustedIssuers: new Map<string, KeyObject>([
+        [GATEWAY_ISSUER, gatewayKeys.publicKey],
+        ...AUTHORITIES.map((a): [string, KeyObject] => [authorityNames(a).serviceName, councilKeys[a].publicKey]),
+      ]),
+    });
+    closers.unshift(() => policeServer.stop());
+    const subgraphs: Record<string, RunningServer> = { police: policeServer };
+    for (const a of AUTHORITIES) {
+      const server = await startCouncilSubgraph({
+        authority: a,
+        db: councils[a],
+        port: options.ports[a],
+        gatewayKey: gatewayKeys.publicKey,
+        serviceKey: councilKeys[a].privateKey,
+        policeUrl: policeServer.url,
+        maxRepresentations,
+        today: options.today,
+      });
+      closers.unshift(() => server.stop());
+      subgraphs[authorityNames(a).serviceName] = server;
+    }
+    const gateway = await startGateway({
+      supergraphSdl: readFileSync(options.supergraphFile, 'utf8'),
+      subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+      userTokens: {
+        issuer: options.jwt.issuer,
+        audience: options.jwt.audience,
+        keys: new Map(options.jwt.keyIds.map((kid) => [kid, loadPublicKey(options.keysDir, kid)])),
+      },
+      gatewayKey: gatewayKeys.privateKey,
+      port: options.ports.gateway,
+      devMode: options.devMode ?? false,
+      subgraphTimeoutMs: options.subgraphTimeoutMs ?? 10_000,
+      maxBodyBytes: 65_536,
+      rateLimitPerMinute: options.rateLimitPerMinute ?? 600,
+      routes: options.gatewayRoutes,
+    });
+    closers.unshift(() => gateway.stop());
+    return {
+      gatewayUrl: gateway.url,
+      gateway,
+      subgraphs,
+      databases: { police, councils },
+      async stop() {
+        for (const close of closers) await close().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
+}

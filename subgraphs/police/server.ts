@@ -1,0 +1,33 @@
+import { KeyObject } from 'node:crypto';
+import { parse } from 'graphql';
+import { policeSdl } from '../../schema/sdl';
+import { Database } from '../shared/database';
+import { startSubgraph } from '../shared/subgraph';
+import { RunningServer } from '../shared/http';
+import { registerLoaders } from './data/register';
+import { policeResolvers, PoliceContext } from './resolvers';
+
+export const POLICE_SERVICE = 'police';
+
+export interface PoliceSubgraphOptions {
+  db: Database;
+  port: number;
+  host?: string;
+  /** Accepted token issuers: the gateway, plus each council for case-holder notifications. */
+  trustedIssuers: ReadonlyMap<string, KeyObject>;
+  maxRepresentations: number;
+}
+
+/** Builds and starts the police register subgraph; no side effects beyond listening. */
+export function startPoliceSubgraph(options: PoliceSubgraphOptions): Promise<RunningServer> {
+  return startSubgraph<PoliceContext>({
+    name: POLICE_SERVICE,
+    typeDefs: parse(policeSdl()),
+    resolvers: policeResolvers,
+    trustedIssuers: options.trustedIssuers,
+    maxRepresentations: options.maxRepresentations,
+    port: options.port,
+    host: options.host,
+    context: (caller) => ({ caller, db: options.db, loaders: registerLoaders(options.db) }),
+  });
+}
