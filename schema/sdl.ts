@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefinitionNode, FieldDefinitionNode, Kind, parse, print } from 'graphql';
 import { AUTHORITIES, Authority } from './domain';
@@ -42,10 +42,23 @@ function fieldLines(fields: readonly FieldDefinitionNode[], suffix = ''): string
   return fields.map((f) => `  ${print({ ...f, description: undefined })}${f.name.value === 'id' ? '' : suffix}`).join('\n');
 }
 
+const COUNCIL_DIR = join(__dirname, '..', 'subgraphs', 'council');
+
+/** The core council template followed by every feature's fragment (features/<name>/schema.graphql), in name order. */
+function councilTemplate(): string {
+  const featuresDir = join(COUNCIL_DIR, 'features');
+  const fragments = readdirSync(featuresDir)
+    .sort()
+    .map((name) => join(featuresDir, name, 'schema.graphql'))
+    .filter((file) => existsSync(file))
+    .map((file) => readFileSync(file, 'utf8'));
+  return [readFileSync(join(COUNCIL_DIR, 'schema.graphql'), 'utf8'), ...fragments].join('\n\n');
+}
+
 /** The council SDL: the shared template with this council's names, plus the contract. */
 export function councilSdl(authority: Authority): string {
   const names = authorityNames(authority);
-  const template = readFileSync(join(__dirname, '..', 'subgraphs', 'council', 'schema.graphql'), 'utf8')
+  const template = councilTemplate()
     .replaceAll('__Council__', names.typePrefix)
     .replaceAll('__council__', names.fieldPrefix);
   const caseType = `type ${names.typePrefix}Case @key(fields: "id") {\n${fieldLines(caseContractFields())}\n`;

@@ -1,6 +1,7 @@
 import { authorityNames } from '../schema/authorities';
 import { AUTHORITIES, Authority, RiskLevel } from '../schema/domain';
 import type { CaseHoldingRow, OffenderRow, PoliceVisitRow } from '../subgraphs/police/data/register';
+import { COUNCIL_FEATURES } from '../subgraphs/council/features';
 import type { AssessmentRow, CaseRow, ContactRow, PlanRow, StaffRow } from '../subgraphs/council/data/cases';
 
 /**
@@ -39,6 +40,8 @@ export interface CouncilDataset {
   assessments: (AssessmentRow & { idempotency_key: string })[];
   contacts: (ContactRow & { idempotency_key: string })[];
   plans: PlanRow[];
+  /** Rows of feature tables, inserted after the core tables in the order the keys were added. */
+  extra: Record<string, object[]>;
 }
 
 export interface DemoDataset {
@@ -70,7 +73,7 @@ export function generateDemoData(options: { referenceDate: string; seed?: number
   const holdings: CaseHoldingRow[] = [];
   const visits: PoliceVisitRow[] = [];
   const councils = Object.fromEntries(
-    AUTHORITIES.map((a) => [a, { staff: [], cases: [], assessments: [], contacts: [], plans: [] } as CouncilDataset]),
+    AUTHORITIES.map((a) => [a, { staff: [], cases: [], assessments: [], contacts: [], plans: [], extra: {} } as CouncilDataset]),
   ) as Record<Authority, CouncilDataset>;
 
   for (const authority of AUTHORITIES) {
@@ -204,6 +207,11 @@ export function generateDemoData(options: { referenceDate: string; seed?: number
     o.council_area = to;
     o.responsible_authority = to;
   });
+
+  // Each feature of council case practice adds its own demo rows.
+  for (const authority of AUTHORITIES) {
+    for (const feature of COUNCIL_FEATURES) feature.demo?.(councils[authority], rng, authorityNames(authority), today);
+  }
 
   return { referenceDate: today, police: { offenders, holdings, visits }, councils };
 }

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { QueryRunner } from 'typeorm';
 import { z } from 'zod';
-import { canChangeCase } from '../../schema/access';
 import { AuthorityNames } from '../../schema/authorities';
 import { CONTACT_OUTCOMES, CONTACT_TYPES, RISK_LEVELS } from '../../schema/domain';
-import { appError, badInput, conflict, forbidden } from '../../schema/errors';
+import { badInput, conflict } from '../../schema/errors';
 import { User } from '../../schema/identity';
 import { Database } from '../shared/database';
 import { freeText, id, idempotencyKey, isoDate, parseInput } from '../shared/validate';
-import { AssessmentRow, CaseRow, ContactRow, StaffRow } from './data/cases';
+import { AssessmentRow, ContactRow } from './data/cases';
+import { addChronologyEntry } from './features/chronology';
+import { addWorkingDays } from '../../schema/standard';
+import { insertOnce, notAfterToday, requireWriter, staffMember, writableCase } from './case-access';
 
 /**
  * A council's case practice as domain functions: validate, authorise, write in one transaction.
@@ -56,27 +57,9 @@ const contactInput = z.object({
   idempotencyKey: idempotencyKey(),
 });
 
-function requireWriter(user: User, deps: CouncilDeps): void {
-  if (!canChangeCase(user, deps.names.authority)) throw forbidden(`${deps.names.displayName} cases`);
-}
 
-async function staffMember(runner: QueryRunner, staffId: string, field: string): Promise<StaffRow> {
-  const [row] = (await runner.query('SELECT * FROM staff WHERE id = $1', [staffId])) as StaffRow[];
-  if (!row) throw badInput(field, `${field}: no staff member ${staffId} in this council.`);
-  return row;
-}
 
-/** Locks the case row for the write, and refuses history kept read-only after a transfer or closure. */
-async function openCaseForUpdate(runner: QueryRunner, caseId: string): Promise<CaseRow> {
-  const [row] = (await runner.query('SELECT * FROM cases WHERE id = $1 FOR UPDATE', [caseId])) as CaseRow[];
-  if (!row) throw appError('NOT_FOUND', `Case ${caseId} was not found.`, { field: 'caseId' });
-  if (row.status !== 'OPEN') throw conflict(`Case ${caseId} is ${row.status.toLowerCase().replace('_', ' ')} and read-only.`);
-  return row;
-}
 
-function notAfterToday(date: string, field: string, deps: CouncilDeps): void {
-  if (date > deps.today()) throw badInput(field, `${field}: cannot be in the future.`);
-}
 
 export async function openCase(user: User, raw: unknown, deps: CouncilDeps): Promise<string> {
   requireWriter(user, deps);
@@ -92,27 +75,17 @@ export async function openCase(user: User, raw: unknown, deps: CouncilDeps): Pro
        VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7)`,
       [caseId, input.offenderId, input.caseManagerId, input.orderType, input.startDate, input.mappaLevel, input.initialRiskLevel],
     );
+    await addChronologyEntry(runner, {
+      caseId,
+      occurredOn: input.startDate,
+      kind: 'CASE_OPENED',
+      summary: `Case opened by ${deps.names.displayName} CJSW: ${input.orderType.toLowerCase().replaceAll('_', ' ')}, MAPPA level ${input.mappaLevel}, initial risk ${input.initialRiskLevel}.`,
+      recordedBy: user.sub,
+    });
     // Inside the transaction: if the register refuses (unknown nominal) or is down, nothing is kept here.
     await deps.notifyCaseHolder({ offenderId: input.offenderId, caseId, holding: true });
   });
   return caseId;
-}
-
-/**
- * Inserts an event row once per idempotency key. A retry with the same key returns the first row;
- * the same key reused for a different case is a client bug and is refused.
- */
-async function insertOnce<T extends { case_id: string }>(runner: QueryRunner, table: string, columns: Record<string, unknown>, key: string): Promise<T> {
-  const names = Object.keys(columns);
-  const inserted = (await runner.query(
-    `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING *`,
-    Object.values(columns),
-  )) as T[];
-  if (inserted[0]) return inserted[0];
-  const [first] = (await runner.query(`SELECT * FROM ${table} WHERE idempotency_key = $1`, [key])) as T[];
-  if (first.case_id !== columns.case_id) throw badInput('idempotencyKey', 'idempotencyKey: already used for another case.');
-  return first;
 }
 
 export async function recordRiskAssessment(user: User, raw: unknown, deps: CouncilDeps): Promise<AssessmentRow> {
@@ -121,10 +94,11 @@ export async function recordRiskAssessment(user: User, raw: unknown, deps: Counc
   notAfterToday(input.assessedOn, 'assessedOn', deps);
   if (input.nextReviewDue && input.nextReviewDue <= input.assessedOn) throw badInput('nextReviewDue', 'nextReviewDue: must be after assessedOn.');
   return deps.db.transaction(async (runner) => {
-    const found = await openCaseForUpdate(runner, input.caseId);
+    const found = await writableCase(runner, input.caseId);
     if (input.assessedOn < found.start_date) throw badInput('assessedOn', 'assessedOn: is before the case started.');
     await staffMember(runner, input.assessorId, 'assessorId');
-    return insertOnce<AssessmentRow>(
+    const [{ risk_level: before }] = (await runner.query('SELECT risk_level FROM case_overview WHERE id = $1', [input.caseId])) as { risk_level: string }[];
+    const { row, created } = await insertOnce<AssessmentRow>(
       runner,
       'risk_assessments',
       {
@@ -140,6 +114,16 @@ export async function recordRiskAssessment(user: User, raw: unknown, deps: Counc
       },
       input.idempotencyKey,
     );
+    if (created && before !== input.riskLevel) {
+      await addChronologyEntry(runner, {
+        caseId: input.caseId,
+        occurredOn: input.assessedOn,
+        kind: 'RISK_LEVEL_CHANGE',
+        summary: `Risk of serious harm ${before} → ${input.riskLevel} (${input.tool} ${input.toolResult}).`,
+        recordedBy: user.sub,
+      });
+    }
+    return row;
   });
 }
 
@@ -149,10 +133,10 @@ export async function recordContact(user: User, raw: unknown, deps: CouncilDeps)
   notAfterToday(input.occurredOn, 'occurredOn', deps);
   const joint = input.type === 'JOINT_VISIT' || input.jointWithPolice === true;
   return deps.db.transaction(async (runner) => {
-    const found = await openCaseForUpdate(runner, input.caseId);
+    const found = await writableCase(runner, input.caseId);
     if (input.occurredOn < found.start_date) throw badInput('occurredOn', 'occurredOn: is before the case started.');
     await staffMember(runner, input.staffMemberId, 'staffMemberId');
-    return insertOnce<ContactRow>(
+    const { row, created } = await insertOnce<ContactRow>(
       runner,
       'contacts',
       {
@@ -168,6 +152,17 @@ export async function recordContact(user: User, raw: unknown, deps: CouncilDeps)
       },
       input.idempotencyKey,
     );
+    if (created && input.outcome === 'FAILED_TO_ATTEND') {
+      // The failed appointment creates the follow-up obligation the standard enforces.
+      await addChronologyEntry(runner, {
+        caseId: input.caseId,
+        occurredOn: input.occurredOn,
+        kind: 'MISSED_APPOINTMENT',
+        summary: `Failed to attend (${input.type.toLowerCase().replaceAll('_', ' ')}). Follow-up contact due by ${addWorkingDays(input.occurredOn, 2)}.`,
+        recordedBy: user.sub,
+      });
+    }
+    return row;
   });
 }
 

@@ -68,6 +68,6 @@ export function startCouncilSubgraph(options: CouncilSubgraphOptions): Promise<R
     maxRepresentations: options.maxRepresentations,
     port: options.port,
     host: options.host,
-    context: (caller) => ({ caller, loaders: caseLoaders(options.db), deps }),
+    context: (caller) => ({ caller, loaders: caseLoaders(options.db), deps, memo: new Map() }),
   });
 }

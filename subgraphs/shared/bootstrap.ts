@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigrationInterface } from 'typeorm';
 import type { Logger } from 'pino';
@@ -16,6 +17,7 @@ export async function openServiceDatabase(options: {
     const db = await openDatabase({ url: options.url, migrations: options.migrations, log: options.log });
     return { db, embedded: false, close: () => db.close() };
   }
+  mkdirSync(options.embeddedDataDir, { recursive: true });
   const pg = await startEmbeddedPostgres(join(options.embeddedDataDir, options.service));
   const db = await openDatabase({ url: pg.url, migrations: options.migrations, log: options.log, poolSize: 4 });
   return {

@@ -79,4 +79,7 @@ export class CreateCaseRecords1764400000000 implements MigrationInterface {
   }
 }
 
-export const councilMigrations = [CreateCaseRecords1764400000000];
+import { COUNCIL_FEATURES } from '../features';
+
+/** Core tables first, then each feature's own migrations in the order features are listed. */
+export const councilMigrations = [CreateCaseRecords1764400000000, ...COUNCIL_FEATURES.flatMap((f) => f.migrations ?? [])];
