@@ -11,7 +11,7 @@ export function subgraphConfigSpec(envPrefix: string, defaultPort: number) {
     databaseUrl: key(
       `${envPrefix}_DATABASE_URL`,
       "This data owner's own PostgreSQL database. Unset: embedded PostgreSQL (PGlite) under EMBEDDED_DATA_DIR.",
-      z.string().url().optional(),
+      z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// URL').optional(),
     ),
     embeddedDataDir: key('EMBEDDED_DATA_DIR', 'Where embedded databases keep their files between restarts.', z.string(), '.data'),
     keysDir: key('KEYS_DIR', 'Directory of ES256 key pairs (<name>.private.pem / <name>.public.pem).', z.string(), '.keys'),
