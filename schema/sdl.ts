@@ -44,21 +44,23 @@ function fieldLines(fields: readonly FieldDefinitionNode[], suffix = ''): string
 
 const COUNCIL_DIR = join(__dirname, '..', 'subgraphs', 'council');
 
-/** The core council template followed by every feature's fragment (features/<name>/schema.graphql), in name order. */
-function councilTemplate(): string {
-  const featuresDir = join(COUNCIL_DIR, 'features');
-  const fragments = readdirSync(featuresDir)
-    .sort()
-    .map((name) => join(featuresDir, name, 'schema.graphql'))
-    .filter((file) => existsSync(file))
-    .map((file) => readFileSync(file, 'utf8'));
-  return [readFileSync(join(COUNCIL_DIR, 'schema.graphql'), 'utf8'), ...fragments].join('\n\n');
+/** A subgraph's core template followed by every feature's fragment (features/<name>/schema.graphql), in name order. */
+function templateWithFeatures(dir: string): string {
+  const featuresDir = join(dir, 'features');
+  const fragments = existsSync(featuresDir)
+    ? readdirSync(featuresDir)
+        .sort()
+        .map((name) => join(featuresDir, name, 'schema.graphql'))
+        .filter((file) => existsSync(file))
+        .map((file) => readFileSync(file, 'utf8'))
+    : [];
+  return [readFileSync(join(dir, 'schema.graphql'), 'utf8'), ...fragments].join('\n\n');
 }
 
 /** The council SDL: the shared template with this council's names, plus the contract. */
 export function councilSdl(authority: Authority): string {
   const names = authorityNames(authority);
-  const template = councilTemplate()
+  const template = templateWithFeatures(COUNCIL_DIR)
     .replaceAll('__Council__', names.typePrefix)
     .replaceAll('__council__', names.fieldPrefix);
   const caseType = `type ${names.typePrefix}Case @key(fields: "id") {\n${fieldLines(caseContractFields())}\n`;
@@ -71,7 +73,7 @@ export function councilSdl(authority: Authority): string {
  * field is @external, so the query planner fetches it from the council that owns the case.
  */
 export function policeSdl(): string {
-  const template = readFileSync(join(__dirname, '..', 'subgraphs', 'police', 'schema.graphql'), 'utf8');
+  const template = templateWithFeatures(join(__dirname, '..', 'subgraphs', 'police'));
   const fields = caseContractFields();
   const caseInterface = `"A case held by one council's Criminal Justice Social Work team."\ninterface Case @key(fields: "id") {\n${fieldLines(fields)}\n}`;
   const implementations = AUTHORITIES.map(

@@ -193,14 +193,20 @@ interface Window extends Obligation {
 
 interface Ctx {
   standard: StandardVersion;
+  timeline: CaseTimeline;
   start: number;
   asOf: number;
   end: number;
   /** Last date anything can be late on: asOf, or the end date if earlier. */
   limit: number;
+  /** Start of what the result reports on: periodFrom, or the start of the case. */
+  scopeFrom: number;
+  reportingPeriod: boolean;
   segments: Segment[];
-  required: Requirement[];
-  /** Days of delivered counting contacts within [start, limit], sorted, one entry per contact. */
+  required: readonly Requirement[];
+  /** Contacts dated within [start, limit], sorted. */
+  relevant: { c: TimelineContact; day: number }[];
+  /** Days of delivered counting contacts, sorted, one entry per contact. */
   delivered: Record<Requirement, number[]>;
   /** Same, de-duplicated. */
   days: Record<Requirement, number[]>;
@@ -222,8 +228,7 @@ function intervalOf(ctx: Ctx, seg: Segment, req: Requirement): Interval {
  * whose candidate falls inside it wins. Monotone in `anchor`, and always after it.
  */
 function nextDue(ctx: Ctx, anchor: number, req: Requirement): Obligation {
-  const { segments } = ctx;
-  for (const seg of segments) {
+  for (const seg of ctx.segments) {
     if (seg.to <= anchor) continue;
     const due = Math.max(seg.from, addInterval(anchor, intervalOf(ctx, seg, req)));
     if (due < seg.to) return { due, seg };
@@ -259,19 +264,15 @@ function buildSegments(standard: StandardVersion, timeline: CaseTimeline, start:
   const mappa = timeline.mappaHistory.length
     ? sortHistory(timeline.mappaHistory, (l) => l)
     : [{ day: start, level: 1 as MappaLevel }];
-  const boundaries = [
-    start,
-    ...standard.phases.map((p) => start + 7 * p.fromWeek),
-    ...risk.map((e) => e.day),
-    ...mappa.map((e) => e.day),
-  ]
+  const phaseStart = (p: Phase) => start + 7 * p.fromWeek;
+  const boundaries = [start, ...standard.phases.map(phaseStart), ...risk.map((e) => e.day), ...mappa.map((e) => e.day)]
     .filter((d) => d >= start)
     .sort((a, b) => a - b)
     .filter((d, i, all) => i === 0 || d !== all[i - 1]);
   return boundaries.map((from, i) => {
     const assessed = levelAt(risk, from);
     const level = levelAt(mappa, from);
-    const phase = [...standard.phases].reverse().find((p) => from >= start + 7 * p.fromWeek)!;
+    const phase = standard.phases.filter((p) => phaseStart(p) <= from).at(-1)!;
     return { from, to: boundaries[i + 1] ?? Infinity, assessed, mappa: level, row: rowFor(standard, assessed, level), phase };
   });
 }
@@ -293,16 +294,131 @@ function countIn(sortedDays: number[], from: number, to: number): number {
   return sortedDays.filter((d) => d >= from && d <= to).length;
 }
 
+function buildContext(timeline: CaseTimeline, options: EvaluateOptions, standard: StandardVersion): Ctx {
+  if (timeline.riskHistory.length === 0) {
+    throw new RangeError('riskHistory is empty: a case needs an assessed risk level before it can be evaluated');
+  }
+  const start = dayNumber(timeline.startDate);
+  const asOf = dayNumber(options.asOf);
+  const end = timeline.endDate ? dayNumber(timeline.endDate) : Infinity;
+  const periodFrom = options.periodFrom === undefined ? null : dayNumber(options.periodFrom);
+  if (periodFrom !== null && periodFrom > asOf) {
+    throw new RangeError(`periodFrom ${options.periodFrom} is after asOf ${options.asOf}`);
+  }
+  const limit = Math.min(asOf, end);
+
+  // Only what happened between the start and asOf (or the end date) can count: earlier contacts
+  // belong to pre-release work, and a contact dated after asOf has not happened yet as of asOf.
+  const relevant = timeline.contacts
+    .map((c) => ({ c, day: dayNumber(c.date) }))
+    .filter(({ day }) => day >= start && day <= limit)
+    .sort((a, b) => a.day - b.day || (a.c.id ?? '').localeCompare(b.c.id ?? ''));
+  const countedOutcomes: readonly ContactOutcome[] = standard.counts.countedOutcomes;
+  const delivered = {} as Record<Requirement, number[]>;
+  const days = {} as Record<Requirement, number[]>;
+  for (const req of REQUIREMENTS) {
+    delivered[req] = relevant.filter(({ c }) => countedOutcomes.includes(c.outcome) && countsFor(standard, req, c)).map(({ day }) => day);
+    days[req] = delivered[req].filter((d, i, all) => i === 0 || d !== all[i - 1]);
+  }
+
+  return {
+    standard,
+    timeline,
+    start,
+    asOf,
+    end,
+    limit,
+    scopeFrom: periodFrom ?? start,
+    reportingPeriod: periodFrom !== null,
+    segments: buildSegments(standard, timeline, start),
+    required: timeline.registeredSexOffender === false ? ['contact', 'homeVisit'] : REQUIREMENTS,
+    relevant,
+    delivered,
+    days,
+  };
+}
+
+/** Does [from, to] reach into what the result reports on? */
+function inScope(ctx: Ctx, from: number, to: number): boolean {
+  return to >= ctx.scopeFrom && from <= ctx.limit;
+}
+
+function dueSoon(ctx: Ctx, due: number): boolean {
+  return ctx.asOf <= ctx.end && due >= ctx.asOf && due - ctx.asOf <= ctx.standard.dueSoonDays;
+}
+
+// --- the parts ---------------------------------------------------------------------------------
+
+interface Position {
+  status: ComplianceStatus;
+  /** null when nothing more is required: not required at all, case closed, or due after the end. */
+  next: number | null;
+  obligation: Obligation;
+}
+
+/** Where one requirement stands on asOf, from the last counting contact. */
+function positionOf(ctx: Ctx, req: Requirement): Position {
+  const obligation = nextDue(ctx, ctx.days[req].at(-1) ?? ctx.start, req);
+  const { due } = obligation;
+  if (!ctx.required.includes(req) || due > ctx.end) return { status: 'COMPLIANT', next: null, obligation };
+  const status: ComplianceStatus = due < ctx.limit ? 'OVERDUE' : dueSoon(ctx, due) ? 'DUE_SOON' : 'COMPLIANT';
+  return { status, next: ctx.asOf <= ctx.end ? due : null, obligation };
+}
+
+/** Late stretches of one requirement: between each counting contact and the next, the days after the due date. */
 function lapsesFor(ctx: Ctx, req: Requirement): InternalLapse[] {
   const anchors = [ctx.start, ...ctx.days[req].filter((d) => d > ctx.start)];
-  const out: InternalLapse[] = [];
-  anchors.forEach((since, k) => {
+  return anchors.flatMap((since, k): InternalLapse[] => {
     const { due, seg } = nextDue(ctx, since, req);
     const next = anchors[k + 1] ?? null;
-    const lateTo = Math.min(next ?? Infinity, ctx.limit, ctx.end);
-    if (due + ONE_DAY <= lateTo) out.push({ requirement: req, since, due, seg, resolvedOn: next, lateFrom: due + ONE_DAY, lateTo });
+    const lateTo = Math.min(next ?? Infinity, ctx.limit);
+    return due + ONE_DAY <= lateTo ? [{ requirement: req, since, due, seg, resolvedOn: next, lateFrom: due + ONE_DAY, lateTo }] : [];
   });
-  return out;
+}
+
+function firstContactOf(ctx: Ctx): { result: FirstContactResult; obligation: Obligation; lapses: InternalLapse[] } {
+  const due = addWorkingDaysToDay(ctx.start, ctx.standard.firstContactWorkingDays);
+  const deliveredOn = ctx.days.contact[0] ?? null;
+  const met = deliveredOn !== null && deliveredOn <= due ? true : due < ctx.limit ? false : null;
+  // A late first contact is history once it has happened; only a first contact still missing is overdue.
+  const status: ComplianceStatus =
+    met === false && deliveredOn === null ? 'OVERDUE' : met === null && due <= ctx.end && dueSoon(ctx, due) ? 'DUE_SOON' : 'COMPLIANT';
+  const lateTo = Math.min(deliveredOn ?? Infinity, ctx.limit);
+  return {
+    result: { due: fromDayNumber(due), deliveredOn: deliveredOn === null ? null : fromDayNumber(deliveredOn), met, status },
+    obligation: { due, seg: null },
+    lapses:
+      due + ONE_DAY <= lateTo
+        ? [{ requirement: 'firstContact', since: ctx.start, due, seg: null, resolvedOn: deliveredOn, lateFrom: due + ONE_DAY, lateTo }]
+        : [],
+  };
+}
+
+function followUpsOf(ctx: Ctx): FollowUpResult[] {
+  const { standard } = ctx;
+  return ctx.relevant
+    .filter(({ c }) => c.outcome === 'FAILED_TO_ATTEND' && countsFor(standard, 'contact', c))
+    .map(({ c, day }) => {
+      const due = addWorkingDaysToDay(day, standard.followUp.workingDays);
+      // Same-day counts: dates carry no time, and the usual story is "missed the office
+      // appointment, seen at home that afternoon".
+      const deliveredOn = ctx.days.contact.find((d) => d >= day) ?? null;
+      const status: ComplianceStatus =
+        deliveredOn !== null && deliveredOn <= due
+          ? 'COMPLIANT'
+          : due < ctx.limit
+            ? standard.followUp.escalation
+            : ctx.asOf > ctx.end
+              ? 'COMPLIANT' // closed before the follow-up fell due: nothing is required after the end
+              : 'DUE_SOON';
+      return {
+        failedOn: c.date,
+        failedContactId: c.id ?? null,
+        due: fromDayNumber(due),
+        deliveredOn: deliveredOn === null ? null : fromDayNumber(deliveredOn),
+        status,
+      };
+    });
 }
 
 /**
@@ -331,214 +447,104 @@ function windowsFor(ctx: Ctx, req: Requirement, first?: Obligation): Window[] {
   return out;
 }
 
-interface Position {
-  status: ComplianceStatus;
-  next: number | null;
-  obligation: Obligation;
-  since: number;
-}
-
-function positionOf(ctx: Ctx, req: Requirement): Position {
-  const since = ctx.days[req].at(-1) ?? ctx.start;
-  const obligation = nextDue(ctx, since, req);
-  const { due } = obligation;
-  const open = ctx.asOf <= ctx.end;
-  if (due > ctx.end) return { status: 'COMPLIANT', next: null, obligation, since };
-  const status: ComplianceStatus =
-    due < ctx.limit ? 'OVERDUE' : open && due - ctx.asOf <= ctx.standard.dueSoonDays ? 'DUE_SOON' : 'COMPLIANT';
-  return { status, next: open ? due : null, obligation, since };
-}
-
-// ---------------------------------------------------------------------------------------------
-
-export function evaluateCompliance(timeline: CaseTimeline, options: EvaluateOptions): ComplianceResult {
-  const standard = options.standard ?? standardInForce(options.asOf);
-  if (timeline.riskHistory.length === 0) {
-    throw new RangeError('riskHistory is empty: a case needs an assessed risk level before it can be evaluated');
-  }
-  const start = dayNumber(timeline.startDate);
-  const asOf = dayNumber(options.asOf);
-  const end = timeline.endDate ? dayNumber(timeline.endDate) : Infinity;
-  const periodFrom = options.periodFrom === undefined ? null : dayNumber(options.periodFrom);
-  if (periodFrom !== null && periodFrom > asOf) {
-    throw new RangeError(`periodFrom ${options.periodFrom} is after asOf ${options.asOf}`);
-  }
-  const limit = Math.min(asOf, end);
-
-  // Only what happened between the start and asOf (or the end date) can count: earlier contacts
-  // belong to pre-release work, and a contact dated after asOf has not happened yet as of asOf.
-  const relevant = timeline.contacts
-    .map((c) => ({ c, day: dayNumber(c.date) }))
-    .filter(({ day }) => day >= start && day <= limit)
-    .sort((a, b) => a.day - b.day || (a.c.id ?? '').localeCompare(b.c.id ?? ''));
-  const delivered = {} as Record<Requirement, number[]>;
-  const days = {} as Record<Requirement, number[]>;
-  for (const req of REQUIREMENTS) {
-    delivered[req] = relevant
-      .filter(({ c }) => (standard.counts.countedOutcomes as string[]).includes(c.outcome) && countsFor(standard, req, c))
-      .map(({ day }) => day);
-    days[req] = delivered[req].filter((d, i, all) => i === 0 || d !== all[i - 1]);
-  }
-
-  const ctx: Ctx = {
-    standard,
-    start,
-    asOf,
-    end,
-    limit,
-    segments: buildSegments(standard, timeline, start),
-    required: timeline.registeredSexOffender === false ? ['contact', 'homeVisit'] : [...REQUIREMENTS],
-    delivered,
-    days,
-  };
-  const iso = fromDayNumber;
-  const dueSoon = (due: number) => due >= asOf && due - asOf <= standard.dueSoonDays;
-  const inScope = (from: number, to: number) => to >= (periodFrom ?? start) && from <= limit;
-
-  // --- first contact -------------------------------------------------------------------------
-  const wd = standard.firstContactWorkingDays;
-  const firstDue = addWorkingDaysToDay(start, wd);
-  const firstDelivered = days.contact[0] ?? null;
-  const firstMet =
-    firstDelivered !== null && firstDelivered <= firstDue ? true : firstDue < limit ? false : null;
-  // A late first contact is history once it has happened; only a first contact still missing is overdue.
-  const firstStatus: ComplianceStatus =
-    firstMet === false && firstDelivered === null
-      ? 'OVERDUE'
-      : firstMet === null && firstDue <= end && asOf <= end && dueSoon(firstDue)
-        ? 'DUE_SOON'
-        : 'COMPLIANT';
-  const firstLateTo = Math.min(firstDelivered ?? Infinity, limit);
-  const firstLapse: InternalLapse[] =
-    firstDue + ONE_DAY <= firstLateTo
-      ? [{ requirement: 'firstContact', since: start, due: firstDue, seg: null, resolvedOn: firstDelivered, lateFrom: firstDue + ONE_DAY, lateTo: firstLateTo }]
-      : [];
-  const firstText = `${wd} working day${wd === 1 ? '' : 's'} after the start on ${timeline.startDate}`;
-
-  // --- follow-ups after failed appointments ----------------------------------------------------
-  const fwd = standard.followUp.workingDays;
-  const followUps: FollowUpResult[] = relevant
-    .filter(({ c }) => c.outcome === 'FAILED_TO_ATTEND' && countsFor(standard, 'contact', c))
-    .map(({ c, day }) => {
-      const due = addWorkingDaysToDay(day, fwd);
-      // Same-day counts: dates carry no time, and the usual story is "missed the office
-      // appointment, seen at home that afternoon".
-      const deliveredOn = days.contact.find((d) => d >= day) ?? null;
-      const status: ComplianceStatus =
-        deliveredOn !== null && deliveredOn <= due
-          ? 'COMPLIANT'
-          : due < limit
-            ? standard.followUp.escalation
-            : asOf > end
-              ? 'COMPLIANT' // closed before the follow-up fell due: nothing is required after the end
-              : 'DUE_SOON';
-      return { failedOn: c.date, failedContactId: c.id ?? null, due: iso(due), deliveredOn: deliveredOn === null ? null : iso(deliveredOn), status };
-    });
-  const followUpsInScope = followUps.filter((f) => inScope(dayNumber(f.failedOn), dayNumber(f.due)));
-
-  // --- current position and lapses -------------------------------------------------------------
-  const positions = Object.fromEntries(ctx.required.map((r) => [r, positionOf(ctx, r)])) as Partial<Record<Requirement, Position>>;
-  const lapses = [...firstLapse, ...ctx.required.flatMap((r) => lapsesFor(ctx, r))];
-  const scopeFrom = periodFrom ?? start;
-
-  // --- periods ---------------------------------------------------------------------------------
-  const firstObligation: Obligation = { due: firstDue, seg: null };
-  const contactWindows = windowsFor(ctx, 'contact', firstObligation);
+/**
+ * One row per contact obligation. A period is OVERDUE when the case was late on any day of it
+ * within scope (or on the day after it, when it is the window that was missed); the period running
+ * on asOf also carries today's DUE_SOON. That makes the worst period status exactly "was the case
+ * late at any time in scope", which recording a contact can only improve.
+ */
+function periodsOf(ctx: Ctx, firstContact: Obligation, lapses: InternalLapse[], today: ComplianceStatus): CompliancePeriod[] {
+  const { end } = ctx;
   // A visit obligation is shown in the contact period where it was settled: where the visit that
   // met it happened, or where its due date fell if it was missed.
-  const visitSettled = (req: Requirement) =>
-    ctx.required.includes(req) ? windowsFor(ctx, req).map((w) => ({ day: w.to, required: w.due <= end })) : [];
-  const homeSettled = visitSettled('homeVisit');
-  const policeSettled = visitSettled('policeVisit');
-  const currentStatus = worstStatus(firstStatus, ...Object.values(positions).map((p) => p!.status));
+  const settled = (req: Requirement) =>
+    ctx.required.includes(req) ? windowsFor(ctx, req).filter((w) => w.due <= end).map((w) => w.to) : [];
+  const homeSettled = settled('homeVisit');
+  const policeSettled = settled('policeVisit');
+  const wd = ctx.standard.firstContactWorkingDays;
+  const windows = windowsFor(ctx, 'contact', firstContact);
 
-  const periods: CompliancePeriod[] = contactWindows
-    .map((w, i): CompliancePeriod & { keep: boolean } => {
-      const to = Math.min(w.to, end);
-      const seg = w.seg ?? segmentAt(ctx, w.from);
-      // A missed window's first late day is the day after it, so look one day past its end.
-      const lookFrom = Math.max(w.from, scopeFrom);
-      const lookTo = Math.min(to + ONE_DAY, limit);
-      const late = lapses.some((l) => l.lateFrom <= lookTo && l.lateTo >= lookFrom);
-      const isLast = i === contactWindows.length - 1;
-      const requiredIn = (settled: { day: number; required: boolean }[]) =>
-        settled.filter((v) => v.required && v.day >= w.from && v.day <= to).length;
-      return {
-        from: iso(w.from),
-        to: iso(to),
-        due: iso(w.due),
+  return windows.flatMap((w, i): CompliancePeriod[] => {
+    const to = Math.min(w.to, end);
+    if (!inScope(ctx, w.from, to)) return [];
+    const seg = w.seg ?? segmentAt(ctx, w.from);
+    const lookFrom = Math.max(w.from, ctx.scopeFrom);
+    const lookTo = Math.min(to + ONE_DAY, ctx.limit);
+    const late = lapses.some((l) => l.lateFrom <= lookTo && l.lateTo >= lookFrom);
+    const within = (d: number) => d >= w.from && d <= to;
+    return [
+      {
+        from: fromDayNumber(w.from),
+        to: fromDayNumber(to),
+        due: fromDayNumber(w.due),
         riskLevel: seg.row,
         phase: seg.phase.label,
         interval: w.seg ? describeInterval(intervalOf(ctx, w.seg, 'contact')) : `within ${wd} working day${wd === 1 ? '' : 's'}`,
         requiredContacts: w.due <= end ? 1 : 0,
-        deliveredContacts: countIn(delivered.contact, w.from, to),
-        requiredHomeVisits: requiredIn(homeSettled),
-        deliveredHomeVisits: countIn(delivered.homeVisit, w.from, to),
-        requiredPoliceVisits: requiredIn(policeSettled),
-        deliveredPoliceVisits: countIn(delivered.policeVisit, w.from, to),
-        status: late ? 'OVERDUE' : isLast ? currentStatus : 'COMPLIANT',
-        keep: inScope(w.from, to),
-      };
-    })
-    .filter((p) => p.keep)
-    .map(({ keep: _keep, ...p }) => p);
+        deliveredContacts: countIn(ctx.delivered.contact, w.from, to),
+        requiredHomeVisits: homeSettled.filter(within).length,
+        deliveredHomeVisits: countIn(ctx.delivered.homeVisit, w.from, to),
+        requiredPoliceVisits: policeSettled.filter(within).length,
+        deliveredPoliceVisits: countIn(ctx.delivered.policeVisit, w.from, to),
+        status: late ? 'OVERDUE' : i === windows.length - 1 ? today : 'COMPLIANT',
+      },
+    ];
+  });
+}
 
-  // --- status and reasons ----------------------------------------------------------------------
-  const followUpStatus = worstStatus(...followUpsInScope.map((f) => f.status));
-  const parts: ComplianceResult['parts'] = {
-    firstContact: firstStatus,
-    contact: positions.contact!.status,
-    homeVisit: positions.homeVisit!.status,
-    policeVisit: positions.policeVisit?.status ?? 'COMPLIANT',
-    followUps: followUpStatus,
-  };
-  // Without periodFrom the question is "where does this case stand today": lapses that have since
-  // been put right are history (they stay in `periods`), but a breach stays until the case ends.
-  // With periodFrom, anything that went wrong within the period counts.
-  const status =
-    periodFrom === null
-      ? worstStatus(...Object.values(parts))
-      : worstStatus(followUpStatus, ...periods.map((p) => p.status));
+// --- plain-English reasons -------------------------------------------------------------------
 
+function reasonsOf(
+  ctx: Ctx,
+  first: FirstContactResult,
+  positions: Record<Requirement, Position>,
+  lapses: InternalLapse[],
+  followUps: FollowUpResult[],
+): string[] {
+  const { standard, timeline } = ctx;
+  const iso = fromDayNumber;
+  const wd = standard.firstContactWorkingDays;
+  const fwd = standard.followUp.workingDays;
+  const firstText = `${wd} working day${wd === 1 ? '' : 's'} after the start on ${timeline.startDate}`;
   // "HIGH row, weeks 5–17" or "HIGH row: MAPPA level 2 minimum, assessed MEDIUM; weeks 5–17".
-  const describeObligation = (req: Requirement, seg: Segment) => {
+  const rowText = (req: Requirement, seg: Segment) => {
     const floor = seg.row !== seg.assessed ? `: MAPPA level ${seg.mappa} minimum, assessed ${seg.assessed}` : '';
     const phase = req === 'contact' ? `${floor ? ';' : ','} ${seg.phase.label}` : '';
     return `${seg.row} row${floor}${phase}`;
   };
   const sinceText = (req: Requirement, since: number) =>
-    since === start && !days[req].includes(start) ? `the start on ${timeline.startDate}` : iso(since);
+    since === ctx.start && !ctx.days[req].includes(since) ? `the start on ${timeline.startDate}` : iso(since);
 
-  const reasons: string[] = [];
-  const lapseReason = (l: InternalLapse): string => {
+  const lapseText = (l: InternalLapse): string => {
     if (l.requirement === 'firstContact') {
       return l.resolvedOn === null
         ? `First contact was due by ${iso(l.due)} (${firstText}) and has not happened.`
         : `First contact on ${iso(l.resolvedOn)} was late: it was due by ${iso(l.due)} (${firstText}).`;
     }
     const req = l.requirement;
-    const what = `${describeInterval(intervalOf(ctx, l.seg!, req))} ${NOUN[req]} was due by ${iso(l.due)} (${describeObligation(req, l.seg!)})`;
+    const what = `${describeInterval(intervalOf(ctx, l.seg!, req))} ${NOUN[req]} was due by ${iso(l.due)} (${rowText(req, l.seg!)})`;
     return l.resolvedOn === null
       ? `No ${NOUN[req]} since ${sinceText(req, l.since)}; ${what}.`
       : `No ${NOUN[req]} between ${sinceText(req, l.since)} and ${iso(l.resolvedOn)}; ${what}.`;
   };
 
-  if (periodFrom === null) {
-    // Today's view: only what is still open.
-    for (const l of lapses) if (l.resolvedOn === null && !(l.requirement === 'contact' && firstStatus === 'OVERDUE')) reasons.push(lapseReason(l));
-  } else {
-    for (const l of lapses) if (l.lateTo >= periodFrom) reasons.push(lapseReason(l));
+  const reasons: string[] = [];
+  // Today's view names only what is still open (and a missing first contact says it all);
+  // a report names every lapse that reached into the period.
+  const firstOutstanding = first.status !== 'COMPLIANT';
+  for (const l of lapses) {
+    const show = ctx.reportingPeriod ? l.lateTo >= ctx.scopeFrom : l.resolvedOn === null && !(l.requirement === 'contact' && firstOutstanding);
+    if (show) reasons.push(lapseText(l));
   }
-  if (firstStatus === 'DUE_SOON') reasons.push(`First contact is due by ${iso(firstDue)} (${firstText}).`);
+  if (first.status === 'DUE_SOON') reasons.push(`First contact is due by ${first.due} (${firstText}).`);
   for (const req of ctx.required) {
-    const p = positions[req]!;
-    if (p.status === 'DUE_SOON' && !(req === 'contact' && firstStatus === 'DUE_SOON')) {
-      reasons.push(
-        `Next ${NOUN[req]} is due by ${iso(p.obligation.due)}: ${describeInterval(intervalOf(ctx, p.obligation.seg!, req))} (${describeObligation(req, p.obligation.seg!)}).`,
-      );
+    const { status, obligation } = positions[req];
+    if (status === 'DUE_SOON' && !(req === 'contact' && firstOutstanding)) {
+      const seg = obligation.seg!;
+      reasons.push(`Next ${NOUN[req]} is due by ${iso(obligation.due)}: ${describeInterval(intervalOf(ctx, seg, req))} (${rowText(req, seg)}).`);
     }
   }
-  for (const f of followUpsInScope) {
+  for (const f of followUps) {
     if (f.status === 'DUE_SOON') {
       reasons.push(`Failed appointment on ${f.failedOn}: a follow-up contact is due by ${f.due} (${fwd} working days).`);
     } else if (f.status !== 'COMPLIANT') {
@@ -547,50 +553,75 @@ export function evaluateCompliance(timeline: CaseTimeline, options: EvaluateOpti
       reasons.push(`Failed appointment on ${f.failedOn} was not followed up by ${f.due} (${fwd} working days)${late}: ${action}.`);
     }
   }
+  return reasons;
+}
 
-  // --- today's row and informational review dates ----------------------------------------------
-  const now = segmentAt(ctx, Math.max(asOf, start));
+// ---------------------------------------------------------------------------------------------
+
+export function evaluateCompliance(timeline: CaseTimeline, options: EvaluateOptions): ComplianceResult {
+  const standard = options.standard ?? standardInForce(options.asOf);
+  const ctx = buildContext(timeline, options, standard);
+
+  const first = firstContactOf(ctx);
+  const positions = Object.fromEntries(REQUIREMENTS.map((r) => [r, positionOf(ctx, r)])) as Record<Requirement, Position>;
+  const lapses = [...first.lapses, ...ctx.required.flatMap((r) => lapsesFor(ctx, r))];
+  const followUps = followUpsOf(ctx);
+  const followUpsInScope = followUps.filter((f) => inScope(ctx, dayNumber(f.failedOn), dayNumber(f.due)));
+
+  const parts: ComplianceResult['parts'] = {
+    firstContact: first.result.status,
+    contact: positions.contact.status,
+    homeVisit: positions.homeVisit.status,
+    policeVisit: positions.policeVisit.status,
+    followUps: worstStatus(...followUpsInScope.map((f) => f.status)),
+  };
+  const today = worstStatus(parts.firstContact, parts.contact, parts.homeVisit, parts.policeVisit);
+  const periods = periodsOf(ctx, first.obligation, lapses, today);
+  // Without periodFrom the question is "where does this case stand today": lapses that have since
+  // been put right are history (they stay in `periods`), but a breach stays until the case ends.
+  // With periodFrom, anything that went wrong within the period counts.
+  const status = ctx.reportingPeriod
+    ? worstStatus(parts.followUps, ...periods.map((p) => p.status))
+    : worstStatus(...Object.values(parts));
+
+  // Today's row, and the informational review dates.
+  const now = segmentAt(ctx, Math.max(ctx.asOf, ctx.start));
   const { caseReview, riskAssessment } = standard.reviews;
-  let review = addInterval(start, caseReview.first);
-  while (review < asOf) review = addInterval(review, caseReview.thenEvery);
-  const lastAssessment = Math.max(...timeline.riskHistory.map((h) => dayNumber(h.from)).filter((d) => d <= asOf), -Infinity);
-  const assessmentFrom = Number.isFinite(lastAssessment) ? lastAssessment : Math.min(...timeline.riskHistory.map((h) => dayNumber(h.from)));
-  const nextOrNull = (p: Position | undefined) => (p ? p.next : null);
+  let review = addInterval(ctx.start, caseReview.first);
+  while (review < ctx.asOf) review = addInterval(review, caseReview.thenEvery);
+  const assessed = timeline.riskHistory.map((h) => dayNumber(h.from)).sort((a, b) => a - b);
+  const lastAssessment = assessed.filter((d) => d <= ctx.asOf).at(-1) ?? assessed[0];
+  const nextIso = (p: Position) => (p.next === null ? null : fromDayNumber(p.next));
 
   return {
     standardVersion: standard.id,
     asOf: options.asOf,
     periodFrom: options.periodFrom ?? null,
     status,
-    reasons,
+    reasons: reasonsOf(ctx, first.result, positions, lapses, followUpsInScope),
     breach: followUpsInScope.some((f) => f.status === 'BREACH'),
     assessedRisk: now.assessed,
     mappaLevel: now.mappa,
     effectiveRisk: now.row,
     phase: now.phase.label,
-    nextContactDue: nextOrNull(positions.contact) === null ? null : iso(positions.contact!.next!),
-    nextHomeVisitDue: nextOrNull(positions.homeVisit) === null ? null : iso(positions.homeVisit!.next!),
-    nextPoliceVisitDue: nextOrNull(positions.policeVisit) === null ? null : iso(positions.policeVisit!.next!),
+    nextContactDue: nextIso(positions.contact),
+    nextHomeVisitDue: nextIso(positions.homeVisit),
+    nextPoliceVisitDue: nextIso(positions.policeVisit),
     parts,
-    firstContact: {
-      due: iso(firstDue),
-      deliveredOn: firstDelivered === null ? null : iso(firstDelivered),
-      met: firstMet,
-      status: firstStatus,
-    },
+    firstContact: first.result,
     followUps,
     lapses: lapses
-      .filter((l) => l.lateTo >= scopeFrom)
+      .filter((l) => l.lateTo >= ctx.scopeFrom)
       .map((l) => ({
         requirement: l.requirement,
-        since: iso(l.since),
-        due: iso(l.due),
-        resolvedOn: l.resolvedOn === null ? null : iso(l.resolvedOn),
+        since: fromDayNumber(l.since),
+        due: fromDayNumber(l.due),
+        resolvedOn: l.resolvedOn === null ? null : fromDayNumber(l.resolvedOn),
       })),
     periods,
     reviews: {
-      nextCaseReview: review <= end && asOf <= end ? iso(review) : null,
-      riskAssessmentDue: riskAssessment.forRiskLevels.includes(now.assessed) ? iso(addInterval(assessmentFrom, riskAssessment.every)) : null,
+      nextCaseReview: review <= ctx.end && ctx.asOf <= ctx.end ? fromDayNumber(review) : null,
+      riskAssessmentDue: riskAssessment.forRiskLevels.includes(now.assessed) ? fromDayNumber(addInterval(lastAssessment, riskAssessment.every)) : null,
     },
   };
 }

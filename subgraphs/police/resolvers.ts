@@ -8,6 +8,8 @@ import { User } from '../../schema/identity';
 import { InternalCaller } from '../../schema/tokens';
 import { Database } from '../shared/database';
 import { connection, decodeCursor, pageSize } from '../shared/pagination';
+import { mergeResolvers } from '../shared/merge-resolvers';
+import { POLICE_FEATURES } from './features';
 import { offenderPage, OffenderRow, recordCaseHolding, RegisterLoaders } from './data/register';
 
 export interface PoliceContext {
@@ -56,8 +58,7 @@ const offenderFields = {
     (await ctx.loaders.holdings.load(o.id)).map((h) => ({ __typename: `${authorityNames(h.authority).typePrefix}Case`, id: h.case_id })),
 };
 
-export const policeResolvers: GraphQLResolverMap<PoliceContext> = {
-  ...scalarResolvers,
+const coreResolvers = {
   Query: {
     offender: (_: unknown, args: { id: string }, ctx: PoliceContext) => visibleOffender(ctx, args.id),
     offenders: async (_: unknown, args: { first?: number; after?: string; filter?: { councilArea?: Authority; mappaLevel?: number; mappaCategory?: number } }, ctx: PoliceContext) => {
@@ -93,4 +94,10 @@ export const policeResolvers: GraphQLResolverMap<PoliceContext> = {
   Case: {
     __resolveType: (ref: { __typename: string }) => ref.__typename,
   },
+};
+
+/** Core plus every police feature's resolvers. */
+export const policeResolvers = {
+  ...scalarResolvers,
+  ...mergeResolvers([coreResolvers, ...POLICE_FEATURES.map((f) => f.resolvers?.() ?? {})]),
 } as unknown as GraphQLResolverMap<PoliceContext>;

@@ -47,4 +47,6 @@ export class CreateRegister1764400000000 implements MigrationInterface {
   }
 }
 
-export const policeMigrations = [CreateRegister1764400000000];
+import { POLICE_FEATURES } from '../features';
+
+export const policeMigrations = [CreateRegister1764400000000, ...POLICE_FEATURES.flatMap((f) => f.migrations ?? [])];

@@ -1,0 +1,15 @@
+import { MigrationInterface } from 'typeorm';
+import type { PoliceContext } from './resolvers';
+
+/**
+ * A slice of the police register (breach notices, civil orders, the annual return's police
+ * figures, ...), in its own folder under features/ with `schema.graphql` (using `extend type`),
+ * resolvers and migrations, listed once in features/index.ts. Same shape as council features.
+ */
+export interface PoliceFeature {
+  name: string;
+  resolvers?: () => Record<string, Record<string, unknown>>;
+  migrations?: Array<new () => MigrationInterface>;
+}
+
+export type { PoliceContext };
