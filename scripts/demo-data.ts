@@ -116,7 +116,8 @@ export function generateDemoData(options: { referenceDate: string; seed?: number
         for (let d = rng.int(0, POLICE_VISIT_DAYS[risk]); d < 730; d += POLICE_VISIT_DAYS[risk]) {
           const visitedOn = addDays(today, -d);
           if (visitedOn < registeredOn) break;
-          visits.push({ id: `PV-${id}-${pad(visits.length, 6)}`, offender_id: id, visited_on: visitedOn, type: 'HOME_VISIT', outcome: rng.chance(0.95) ? 'ATTENDED' : 'FAILED_TO_ATTEND', officer: `DC ${rng.pick(SURNAMES)}` });
+          // All attended: a failed police visit would need a follow-up too, and demo breaches are placed deliberately below.
+          visits.push({ id: `PV-${id}-${pad(visits.length, 6)}`, offender_id: id, visited_on: visitedOn, type: 'HOME_VISIT', outcome: 'ATTENDED', officer: `DC ${rng.pick(SURNAMES)}` });
         }
       }
     }
@@ -147,6 +148,10 @@ export function generateDemoData(options: { referenceDate: string; seed?: number
       initial_risk_level: risk,
       transferred_from_case_id: transferredFrom,
       version: 1,
+      // Register category 1 people are on the register for a sexual offence.
+      subject_sex: offender.sex as 'MALE' | 'FEMALE',
+      subject_date_of_birth: offender.date_of_birth,
+      index_offence_sexual: offender.mappa_category === 1,
     });
     holdings.push({ case_id: caseId, offender_id: offender.id, authority, holding: !end });
     data.assessments.push({
@@ -164,14 +169,20 @@ export function generateDemoData(options: { referenceDate: string; seed?: number
     // Contacts: first within a day of start, then at the risk row's interval up to the end (or today).
     const interval = CONTACT_DAYS[mappaLevel >= 2 && (risk === 'LOW' || risk === 'MEDIUM') ? 'HIGH' : risk];
     const last = end ?? today;
-    const stopAt =
-      pattern === 'OVERDUE' ? addDays(last, -(interval + 10)) : pattern === 'DUE_SOON' ? addDays(last, -(interval - 1)) : last;
+    // Where regular contact stops decides the status the case shows on the reference date.
+    const stopAt: Record<Pattern, string> = {
+      KEPT_UP: last,
+      DUE_SOON: addDays(last, -(interval - 1)),
+      OVERDUE: addDays(last, -(interval + 10)),
+      MISSED_FOLLOWED_UP: addDays(last, -6),
+      MISSED_NO_FOLLOW_UP: addDays(last, -10),
+    };
     let n = 0;
     const add = (date: string, type: string, outcome: string) => {
       n += 1;
       data.contacts.push({ id: `CT-${caseId}-${pad(n)}`, case_id: caseId, occurred_on: date, type, outcome, staff_id: manager.id, joint_with_police: type === 'JOINT_VISIT', notes: null, idempotency_key: `demo-ct-${caseId}-${n}` });
     };
-    for (let d = start; d <= stopAt; d = addDays(d, d === start ? 1 : Math.min(interval, 7))) {
+    for (let d = start; d <= stopAt[pattern]; d = addDays(d, d === start ? 1 : Math.min(interval, 7))) {
       const type = n % 4 === 3 ? (n % 12 === 11 ? 'JOINT_VISIT' : 'HOME_VISIT') : 'OFFICE_APPOINTMENT';
       add(d === start ? addDays(start, 1) : d, type, 'ATTENDED');
     }

@@ -6,11 +6,12 @@ import { GATEWAY_ISSUER, loadOrCreateKeyPair, loadPublicKey } from '../schema/to
 import { startGateway } from '../gateway/server';
 import { startPoliceSubgraph } from '../subgraphs/police/server';
 import { policeMigrations } from '../subgraphs/police/data/migrations';
-import { startCouncilSubgraph } from '../subgraphs/council/server';
+import { CouncilServer, startCouncilSubgraph } from '../subgraphs/council/server';
 import { councilMigrations } from '../subgraphs/council/data/migrations';
 import { openServiceDatabase } from '../subgraphs/shared/bootstrap';
 import { Database } from '../subgraphs/shared/database';
 import { RunningServer } from '../subgraphs/shared/http';
+import { StandardVersion } from '../schema/standard';
 import { generateDemoData } from './demo-data';
 import { loadDemoData } from './load-demo';
 
@@ -29,6 +30,10 @@ export interface FederationOptions {
   /** Loads the demo dataset into empty databases. */
   demoData: { referenceDate: string } | null;
   today?: () => string;
+  /** Standard versions a council runs, when it should differ from the shared ones (mismatch drills). */
+  standardVersions?: Partial<Record<Authority, readonly StandardVersion[]>>;
+  /** Interval of each council's breach sweep; 0 = only at start and on demand. */
+  breachSweepIntervalMs?: number;
   subgraphTimeoutMs?: number;
   rateLimitPerMinute?: number;
   maxRepresentations?: number;
@@ -41,6 +46,8 @@ export interface Federation {
   gateway: RunningServer;
   subgraphs: Record<string, RunningServer>;
   databases: { police: Database; councils: Record<Authority, Database> };
+  /** Runs every council's breach sweep now; returns how many breaches were raised. */
+  sweepBreaches(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -65,6 +72,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     const policeServer = await startPoliceSubgraph({
       db: police,
       port: options.ports.police,
+      today: options.today,
       maxRepresentations,
       trustedIssuers: new Map<string, KeyObject>([
         [GATEWAY_ISSUER, gatewayKeys.publicKey],
@@ -73,6 +81,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     });
     closers.unshift(() => policeServer.stop());
     const subgraphs: Record<string, RunningServer> = { police: policeServer };
+    const councilServers = {} as Record<Authority, CouncilServer>;
     for (const a of AUTHORITIES) {
       const server = await startCouncilSubgraph({
         authority: a,
@@ -83,10 +92,16 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         policeUrl: policeServer.url,
         maxRepresentations,
         today: options.today,
+        standardVersions: options.standardVersions?.[a],
+        breachSweepIntervalMs: options.breachSweepIntervalMs,
       });
       closers.unshift(() => server.stop());
+      councilServers[a] = server;
       subgraphs[authorityNames(a).serviceName] = server;
     }
+    // Missed follow-ups become breaches (flag, chronology entry, police notice) before anyone asks.
+    const sweepBreaches = async () => (await Promise.all(AUTHORITIES.map((a) => councilServers[a].sweepBreaches()))).reduce((x, y) => x + y, 0);
+    await sweepBreaches();
     const gateway = await startGateway({
       supergraphSdl: readFileSync(options.supergraphFile, 'utf8'),
       subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
@@ -109,6 +124,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       gateway,
       subgraphs,
       databases: { police, councils },
+      sweepBreaches,
       async stop() {
         for (const close of closers) await close().catch(() => undefined);
       },

@@ -6,6 +6,7 @@ export {
   StandardVersionSchema,
   defaultStandardVersions,
   describeInterval,
+  nominalDays,
   loadStandardVersions,
   parseStandardVersion,
   rowFor,

@@ -78,6 +78,15 @@ export const StandardVersionSchema = z
         contact: CountingTableSchema,
         homeVisit: CountingTableSchema,
         policeVisit: CountingTableSchema,
+        /**
+         * When true, anything that counts as a police visit also counts as a supervision contact
+         * (and a failed one needs a follow-up). tayside-2026-1 says true: DOMAIN.md's rule is that
+         * where police visits count, compliance for a person counts every agency's contacts. The
+         * question the standard answers is "has anyone with a duty to see this person seen them
+         * recently enough?". A police officer at the door two days ago is an answer to that, and
+         * flagging the person overdue would send a second agency out to duplicate the visit.
+         * A version can say false if CJSW contact is to mean offence-focused work only.
+         */
         policeVisitsCountAsContacts: z.boolean(),
       })
       .strict(),
@@ -126,7 +135,7 @@ export const StandardVersionSchema = z
 
 export type StandardVersion = z.infer<typeof StandardVersionSchema>;
 
-function nominalDays({ every, unit }: Interval): number {
+export function nominalDays({ every, unit }: Interval): number {
   return every * { DAY: 1, WEEK: 7, MONTH: 30.44 }[unit];
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { AuthorityNames } from '../../schema/authorities';
 import { CONTACT_OUTCOMES, CONTACT_TYPES, RISK_LEVELS } from '../../schema/domain';
@@ -8,6 +9,8 @@ import { Database } from '../shared/database';
 import { freeText, id, idempotencyKey, isoDate, parseInput } from '../shared/validate';
 import { AssessmentRow, ContactRow } from './data/cases';
 import { addChronologyEntry } from './features/chronology';
+import { applyToolRules, normaliseResult, TOOL_SCALE_NAMES } from './features/risk-tools';
+import type { StandardSource } from './features/contact-standard/timeline';
 import { addWorkingDays } from '../../schema/standard';
 import { insertOnce, notAfterToday, requireWriter, staffMember, writableCase } from './case-access';
 
@@ -20,6 +23,10 @@ export interface CouncilDeps {
   names: AuthorityNames;
   /** Tells the police register that this council holds a case. Throws a coded error on refusal. */
   notifyCaseHolder(holding: { offenderId: string; caseId: string; holding: boolean }): Promise<void>;
+  /** Tells the police register about a breach (missed follow-up). Throws a coded error on failure. */
+  notifyBreach(notice: { offenderId: string; caseId: string; failedOn: string; followUpDue: string; raisedOn: string }): Promise<void>;
+  /** The contact standard versions this council runs (default: the shared ones). */
+  standard: StandardSource;
   today(): string;
 }
 
@@ -33,11 +40,15 @@ const openCaseInput = z.object({
   startDate: isoDate(),
   mappaLevel: z.number().int().min(1, 'must be 1, 2 or 3').max(3, 'must be 1, 2 or 3'),
   initialRiskLevel: z.enum(RISK_LEVELS),
+  subjectSex: z.enum(['MALE', 'FEMALE']).nullish(),
+  subjectDateOfBirth: isoDate().nullish(),
+  indexOffenceSexual: z.boolean().nullish(),
 });
 
 const assessmentInput = z.object({
   caseId: id(),
   tool: z.enum(RISK_TOOLS),
+  scale: z.enum(TOOL_SCALE_NAMES).nullish(),
   toolResult: z.string().trim().min(1, 'is required').max(50),
   riskLevel: z.enum(RISK_LEVELS),
   assessedOn: isoDate(),
@@ -61,9 +72,15 @@ const contactInput = z.object({
 
 
 
-export async function openCase(user: User, raw: unknown, deps: CouncilDeps): Promise<string> {
+/**
+ * `alsoInTransaction` lets a caller that opens a case for a special reason (a transfer in) add its
+ * own rows to the same transaction, before the police register is told.
+ */
+export async function openCase(user: User, raw: unknown, deps: CouncilDeps, alsoInTransaction?: (runner: QueryRunner, caseId: string) => Promise<void>): Promise<string> {
   requireWriter(user, deps);
   const input = parseInput(openCaseInput, raw);
+  if (input.subjectDateOfBirth) notAfterToday(input.subjectDateOfBirth, 'subjectDateOfBirth', deps);
+  if (input.subjectDateOfBirth && input.subjectDateOfBirth >= input.startDate) throw badInput('subjectDateOfBirth', 'subjectDateOfBirth: must be before startDate.');
   const caseId = `${deps.names.caseIdPrefix}-${randomUUID().slice(0, 8).toUpperCase()}`;
   await deps.db.transaction(async (runner) => {
     const manager = await staffMember(runner, input.caseManagerId, 'caseManagerId');
@@ -71,9 +88,9 @@ export async function openCase(user: User, raw: unknown, deps: CouncilDeps): Pro
     const [existing] = (await runner.query(`SELECT id FROM cases WHERE offender_id = $1 AND status = 'OPEN'`, [input.offenderId])) as { id: string }[];
     if (existing) throw conflict(`${deps.names.displayName} already holds open case ${existing.id} for ${input.offenderId}.`);
     await runner.query(
-      `INSERT INTO cases (id, offender_id, case_manager_id, order_type, start_date, status, mappa_level, initial_risk_level)
-       VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7)`,
-      [caseId, input.offenderId, input.caseManagerId, input.orderType, input.startDate, input.mappaLevel, input.initialRiskLevel],
+      `INSERT INTO cases (id, offender_id, case_manager_id, order_type, start_date, status, mappa_level, initial_risk_level, subject_sex, subject_date_of_birth, index_offence_sexual)
+       VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7, $8, $9, $10)`,
+      [caseId, input.offenderId, input.caseManagerId, input.orderType, input.startDate, input.mappaLevel, input.initialRiskLevel, input.subjectSex ?? null, input.subjectDateOfBirth ?? null, input.indexOffenceSexual ?? null],
     );
     await addChronologyEntry(runner, {
       caseId,
@@ -82,6 +99,7 @@ export async function openCase(user: User, raw: unknown, deps: CouncilDeps): Pro
       summary: `Case opened by ${deps.names.displayName} CJSW: ${input.orderType.toLowerCase().replaceAll('_', ' ')}, MAPPA level ${input.mappaLevel}, initial risk ${input.initialRiskLevel}.`,
       recordedBy: user.sub,
     });
+    await alsoInTransaction?.(runner, caseId);
     // Inside the transaction: if the register refuses (unknown nominal) or is down, nothing is kept here.
     await deps.notifyCaseHolder({ offenderId: input.offenderId, caseId, holding: true });
   });
@@ -97,6 +115,7 @@ export async function recordRiskAssessment(user: User, raw: unknown, deps: Counc
     const found = await writableCase(runner, input.caseId);
     if (input.assessedOn < found.start_date) throw badInput('assessedOn', 'assessedOn: is before the case started.');
     await staffMember(runner, input.assessorId, 'assessorId');
+    const rules = await applyToolRules(runner, found, input);
     const [{ risk_level: before }] = (await runner.query('SELECT risk_level FROM case_overview WHERE id = $1', [input.caseId])) as { risk_level: string }[];
     const { row, created } = await insertOnce<AssessmentRow>(
       runner,
@@ -105,11 +124,14 @@ export async function recordRiskAssessment(user: User, raw: unknown, deps: Counc
         id: `RA-${randomUUID()}`,
         case_id: input.caseId,
         tool: input.tool,
-        tool_result: input.toolResult,
+        tool_result: normaliseResult(input.toolResult),
+        scale: input.scale ?? null,
+        indicated_risk_level: rules.indicatedRiskLevel,
+        assessor_trained: rules.assessorTrained,
         risk_level: input.riskLevel,
         assessed_on: input.assessedOn,
         assessor_id: input.assessorId,
-        next_review_due: input.nextReviewDue ?? null,
+        next_review_due: rules.nextReviewDue,
         idempotency_key: input.idempotencyKey,
       },
       input.idempotencyKey,

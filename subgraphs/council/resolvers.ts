@@ -5,10 +5,9 @@ import { RiskLevel } from '../../schema/domain';
 import { forbidden } from '../../schema/errors';
 import { scalarResolvers } from '../../schema/scalars';
 import { InternalCaller } from '../../schema/tokens';
-import { connection, decodeCursor, pageSize } from '../shared/pagination';
+import { connection, decodeCursor, isDateIdKey, pageSize } from '../shared/pagination';
 import { fullField, summaryField, userOf, visibleCase } from './case-access';
 import { openCase, recordContact, recordRiskAssessment, CouncilDeps } from './case-practice';
-import { caseCompliance } from './compliance';
 import { AssessmentRow, CaseLoaders, caseloadPage, ContactRow, PlanRow, StaffRow } from './data/cases';
 import { mergeResolvers } from './feature';
 import { COUNCIL_FEATURES } from './features';
@@ -59,7 +58,7 @@ function coreResolvers(names: AuthorityNames) {
         // A caseload is a working list of full records: only this council's staff and inspectors.
         if (caseView(userOf(ctx), { authority: names.authority, mappaLevel: 1 }) !== 'FULL') throw forbidden(`the ${names.displayName} caseload`);
         const size = pageSize(args.first);
-        const after = decodeCursor(args.after);
+        const after = decodeCursor(args.after, isDateIdKey);
         const [startDate, id] = after ? after.split('|') : [];
         const { rows, total } = await caseloadPage(ctx.deps.db, { first: size, after: after ? { startDate, id } : null, ...args.filter });
         rows.forEach((r) => ctx.loaders.case.prime(r.id, r));
@@ -82,7 +81,6 @@ function coreResolvers(names: AuthorityNames) {
       riskLevel: summaryField((c) => c.risk_level),
       mappaLevel: summaryField((c) => c.mappa_level),
       planReviewDate: summaryField(async (c, ctx) => (await ctx.loaders.currentPlan.load(c.id))?.review_date ?? null),
-      compliance: summaryField((c, ctx) => caseCompliance(c, ctx)),
       caseManager: fullField(async (c, ctx) => staff(await ctx.loaders.staff.load(c.case_manager_id))),
       orderType: fullField((c) => c.order_type),
       startDate: fullField((c) => c.start_date),

@@ -1,4 +1,6 @@
 import { MigrationInterface } from 'typeorm';
+import type { DemoRng } from '../council/feature';
+import type { PoliceDataset } from '../../scripts/demo-data';
 import type { PoliceContext } from './resolvers';
 
 /**
@@ -10,6 +12,8 @@ export interface PoliceFeature {
   name: string;
   resolvers?: () => Record<string, Record<string, unknown>>;
   migrations?: Array<new () => MigrationInterface>;
+  /** Adds this feature's demo rows to `police.extra[table]` (deterministic: use the rng given). */
+  demo?: (police: PoliceDataset, rng: DemoRng, referenceDate: string) => void;
 }
 
 export type { PoliceContext };

@@ -16,6 +16,9 @@ export interface PoliceContext {
   caller: InternalCaller;
   db: Database;
   loaders: RegisterLoaders;
+  /** Per-request memo for feature loaders. */
+  memo: Record<string, unknown>;
+  today(): string;
 }
 
 function userOf(ctx: PoliceContext): User {
@@ -88,7 +91,11 @@ const coreResolvers = {
     },
   },
   Offender: {
-    __resolveReference: (ref: { id: string }, ctx: PoliceContext) => visibleOffender(ctx, ref.id),
+    // Keeps what the planner sent along (@requires fields such as the cases' timelines) beside the row.
+    __resolveReference: async (ref: { id: string }, ctx: PoliceContext) => {
+      const row = await visibleOffender(ctx, ref.id);
+      return row && { ...row, required: ref };
+    },
     ...offenderFields,
   },
   Case: {

@@ -16,10 +16,13 @@ export interface PoliceSubgraphOptions {
   /** Accepted token issuers: the gateway, plus each council for case-holder notifications. */
   trustedIssuers: ReadonlyMap<string, KeyObject>;
   maxRepresentations: number;
+  /** Today's date; injectable so tests can fix the clock. */
+  today?: () => string;
 }
 
 /** Builds and starts the police register subgraph; no side effects beyond listening. */
 export function startPoliceSubgraph(options: PoliceSubgraphOptions): Promise<RunningServer> {
+  const today = options.today ?? (() => new Date().toISOString().slice(0, 10));
   return startSubgraph<PoliceContext>({
     name: POLICE_SERVICE,
     typeDefs: parse(policeSdl()),
@@ -28,6 +31,6 @@ export function startPoliceSubgraph(options: PoliceSubgraphOptions): Promise<Run
     maxRepresentations: options.maxRepresentations,
     port: options.port,
     host: options.host,
-    context: (caller) => ({ caller, db: options.db, loaders: registerLoaders(options.db) }),
+    context: (caller) => ({ caller, db: options.db, loaders: registerLoaders(options.db), memo: {}, today }),
   });
 }

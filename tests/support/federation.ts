@@ -45,6 +45,7 @@ export async function startTestFederation(overrides: Partial<FederationOptions> 
       today: () => TEST_TODAY,
       subgraphTimeoutMs: 5000,
       rateLimitPerMinute: 100_000,
+      breachSweepIntervalMs: 0,
       ...overrides,
     });
   } catch (error) {

@@ -13,8 +13,12 @@ import {
 
 const shipped = JSON.parse(fs.readFileSync(path.join(DEFAULT_VERSIONS_DIR, 'tayside-2026-1.json'), 'utf8'));
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 function tempDir(files: Record<string, unknown>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contact-standard-'));
+  made.push(dir);
   for (const [name, content] of Object.entries(files)) {
     fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   }
