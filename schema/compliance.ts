@@ -10,6 +10,7 @@ export function complianceToGraphQL(result: ComplianceResult) {
     effectiveRiskLevel: result.effectiveRisk,
     nextContactDue: result.nextContactDue,
     nextHomeVisitDue: result.nextHomeVisitDue,
+    nextPoliceVisitDue: result.nextPoliceVisitDue,
     breach: result.breach,
   };
 }

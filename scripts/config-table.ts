@@ -4,12 +4,14 @@
  * the services actually read. A variable several services read with the same meaning and default
  * (KEYS_DIR on the subgraphs, say) is one row naming them all.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gatewayConfigSpec } from '../gateway/config';
 import { authorityNames } from '../schema/authorities';
 import { ConfigSpec } from '../schema/config';
 import { AUTHORITIES } from '../schema/domain';
 import { councilSelectorSpec } from '../subgraphs/council/index';
-import { councilConfigSpec, policeConfigSpec } from '../subgraphs/shared/service-config';
+import { coordinationConfigSpec, councilConfigSpec, policeConfigSpec } from '../subgraphs/shared/service-config';
 import { keysConfigSpec } from './generate-keys';
 
 /** Every service's spec, in the order the table lists them. */
@@ -18,6 +20,7 @@ export function serviceSpecs(): Array<{ service: string; spec: ConfigSpec }> {
     { service: 'gateway', spec: gatewayConfigSpec },
     { service: 'police', spec: policeConfigSpec },
     ...AUTHORITIES.map((a) => ({ service: authorityNames(a).serviceName, spec: { ...councilSelectorSpec, ...councilConfigSpec(a) } as ConfigSpec })),
+    { service: 'coordination', spec: coordinationConfigSpec },
     { service: 'keys', spec: keysConfigSpec },
   ];
 }
@@ -66,6 +69,20 @@ export function configTable(rows = configRows()): string {
   return lines.join('\n');
 }
 
+const START = '<!-- config-table:start -->';
+const END = '<!-- config-table:end -->';
+
+/** README.md with its configuration section replaced by the current table. */
+export function readmeWithTable(readme: string, table = configTable()): string {
+  const [before, rest] = readme.split(START);
+  const [, after] = rest.split(END);
+  return `${before}${START}\n${table}\n${END}${after}`;
+}
+
 if (require.main === module) {
-  console.log(configTable());
+  if (process.argv.includes('--write')) {
+    const file = join(__dirname, '..', 'README.md');
+    writeFileSync(file, readmeWithTable(readFileSync(file, 'utf8')));
+    console.log(`updated ${file}`);
+  } else console.log(configTable());
 }

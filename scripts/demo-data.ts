@@ -2,6 +2,8 @@ import { authorityNames } from '../schema/authorities';
 import { AUTHORITIES, Authority, RiskLevel } from '../schema/domain';
 import type { CaseHoldingRow, OffenderRow, PoliceVisitRow } from '../subgraphs/police/data/register';
 import { COUNCIL_FEATURES } from '../subgraphs/council/features';
+import { POLICE_FEATURES } from '../subgraphs/police/features';
+import { coordinationDemo } from '../subgraphs/coordination/data/demo';
 import type { AssessmentRow, CaseRow, ContactRow, PlanRow, StaffRow } from '../subgraphs/council/data/cases';
 
 /**
@@ -44,10 +46,20 @@ export interface CouncilDataset {
   extra: Record<string, object[]>;
 }
 
+export interface PoliceDataset {
+  offenders: OffenderRow[];
+  holdings: CaseHoldingRow[];
+  visits: PoliceVisitRow[];
+  /** Rows of police feature tables, inserted after the core tables in the order the keys were added. */
+  extra: Record<string, object[]>;
+}
+
 export interface DemoDataset {
   referenceDate: string;
-  police: { offenders: OffenderRow[]; holdings: CaseHoldingRow[]; visits: PoliceVisitRow[] };
+  police: PoliceDataset;
   councils: Record<Authority, CouncilDataset>;
+  /** The MAPPA unit's records: table → rows, in insertion order. */
+  coordination: Record<string, object[]>;
 }
 
 const NOMINALS: Record<Authority, number> = { DUNDEE: 168, ANGUS: 102, PERTH_AND_KINROSS: 99 };
@@ -184,7 +196,10 @@ export function generateDemoData(options: { referenceDate: string; seed?: number
     };
     for (let d = start; d <= stopAt[pattern]; d = addDays(d, d === start ? 1 : Math.min(interval, 7))) {
       const type = n % 4 === 3 ? (n % 12 === 11 ? 'JOINT_VISIT' : 'HOME_VISIT') : 'OFFICE_APPOINTMENT';
-      add(d === start ? addDays(start, 1) : d, type, 'ATTENDED');
+      // A transferred-in case starts with a visit to the new address on the day of the move, so
+      // supervision carries on without a gap; a release starts with a contact the next day.
+      if (d === start && transferredFrom) add(start, 'HOME_VISIT', 'ATTENDED');
+      else add(d === start ? addDays(start, 1) : d, type, 'ATTENDED');
     }
     if (pattern === 'MISSED_FOLLOWED_UP') {
       add(addDays(last, -5), 'OFFICE_APPOINTMENT', 'FAILED_TO_ATTEND');
@@ -224,5 +239,11 @@ export function generateDemoData(options: { referenceDate: string; seed?: number
     for (const feature of COUNCIL_FEATURES) feature.demo?.(councils[authority], rng, authorityNames(authority), today);
   }
 
-  return { referenceDate: today, police: { offenders, holdings, visits }, councils };
+  // Police features and the MAPPA unit draw from their own streams, so adding them leaves every
+  // row generated above unchanged.
+  const police: PoliceDataset = { offenders, holdings, visits, extra: {} };
+  const policeRng = prng((options.seed ?? 20111) + 1);
+  for (const feature of POLICE_FEATURES) feature.demo?.(police, policeRng, today);
+  const partial = { referenceDate: today, police, councils };
+  return { ...partial, coordination: coordinationDemo(partial, prng((options.seed ?? 20111) + 2), today) };
 }

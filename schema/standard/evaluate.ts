@@ -592,6 +592,16 @@ export function evaluateCompliance(timeline: CaseTimeline, options: EvaluateOpti
   const assessed = timeline.riskHistory.map((h) => dayNumber(h.from)).sort((a, b) => a - b);
   const lastAssessment = assessed.filter((d) => d <= ctx.asOf).at(-1) ?? assessed[0];
   const nextIso = (p: Position) => (p.next === null ? null : fromDayNumber(p.next));
+  // The next contact is due by the earliest outstanding obligation: the regular interval, a first
+  // contact not yet made (Friday release → Tuesday after a Monday bank holiday), or a follow-up.
+  const contactDues =
+    positions.contact.next === null
+      ? []
+      : [
+          positions.contact.next,
+          ...(first.result.deliveredOn === null && first.result.met === null ? [dayNumber(first.result.due)] : []),
+          ...followUps.filter((f) => f.deliveredOn === null).map((f) => dayNumber(f.due)),
+        ];
 
   return {
     standardVersion: standard.id,
@@ -604,7 +614,7 @@ export function evaluateCompliance(timeline: CaseTimeline, options: EvaluateOpti
     mappaLevel: now.mappa,
     effectiveRisk: now.row,
     phase: now.phase.label,
-    nextContactDue: nextIso(positions.contact),
+    nextContactDue: contactDues.length ? fromDayNumber(Math.min(...contactDues)) : null,
     nextHomeVisitDue: nextIso(positions.homeVisit),
     nextPoliceVisitDue: nextIso(positions.policeVisit),
     parts,

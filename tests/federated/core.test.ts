@@ -111,3 +111,33 @@ describe('no anonymous access', () => {
     }
   });
 });
+
+describe('one council down is not Tayside down', () => {
+  it('returns the police data and the other councils\' cases, with an error naming the council that failed', async () => {
+    await t.fed.subgraphs.angus.stop();
+    const res = await t.query(OFFENDERS_WITH_CASES, { first: 200 });
+    expect(res.status).toBe(200);
+    const people = res.data.offenders.edges.map((e: any) => e.node);
+    expect(people.length).toBe(200);
+    const cases = people.flatMap((p: any) => p.cases);
+    const angus = cases.filter((c: any) => c.__typename === 'AngusCase');
+    const others = cases.filter((c: any) => c.__typename !== 'AngusCase');
+    expect(angus.length).toBeGreaterThan(0);
+    // Angus's cases are still listed by the register, with their owner's fields missing...
+    for (const c of angus) expect([c.id, c.authority, c.riskLevel]).toEqual([c.id, null, null]);
+    // ...while Dundee's (and every police field) are whole.
+    expect(others.length).toBeGreaterThan(0);
+    for (const c of others) expect(c.riskLevel).not.toBeNull();
+    expect(people.every((p: any) => p.lastName && p.registration !== undefined)).toBe(true);
+    const errors = res.errors ?? [];
+    expect(errors.length).toBeGreaterThan(0);
+    for (const e of errors) {
+      expect(e.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'angus' });
+      expect(e.message).toMatch(/Angus/);
+      expect(JSON.stringify(e)).not.toMatch(/127\.0\.0\.1|localhost|:\d{4,5}\/|ECONNREFUSED|stack/i);
+    }
+    const health = await (await fetch(t.fed.gatewayUrl.replace(/graphql$/, 'health'))).json();
+    expect(health.subgraphs.angus).toBe('unreachable');
+    expect(health.subgraphs.dundee).toBe('ok');
+  });
+});

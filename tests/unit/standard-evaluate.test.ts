@@ -45,7 +45,8 @@ describe('first contact within 1 working day', () => {
     expect(r.firstContact).toEqual({ due: '2026-12-01', deliveredOn: null, met: null, status: 'COMPLIANT' });
     expect(r.status).toBe('COMPLIANT');
     expect(r.standardVersion).toBe(AREA_STANDARD_VERSION);
-    expect(r.nextContactDue).toBe('2026-12-04');
+    // The first contact (Tuesday 1 December) comes before the weekly interval (Friday 4 December).
+    expect(r.nextContactDue).toBe('2026-12-01');
     expect(r.nextHomeVisitDue).toBe('2026-12-27');
     expect(r.nextPoliceVisitDue).toBe('2027-02-27');
   });

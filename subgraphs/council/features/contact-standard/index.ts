@@ -10,7 +10,7 @@ import { describeInterval, nominalDays, rowFor, standardInForce, STATUS_RANK } f
 import { Database } from '../../../shared/database';
 import { groupBy, indexBy } from '../../../shared/group';
 import { id, isoDate, parseInput } from '../../../shared/validate';
-import { fullField, requireWriter, summaryField, userOf, writableCase } from '../../case-access';
+import { fullField, requireWriter, summaryField, updateReturning, userOf, writableCase } from '../../case-access';
 import type { CouncilDeps } from '../../case-practice';
 import type { CaseRow } from '../../data/cases';
 import { CouncilFeature, perRequest } from '../../feature';
@@ -127,7 +127,7 @@ const levelInput = z.object({
 
 /** Bumps the case version only if nobody else changed it since the caller read it. */
 async function bumpVersion(runner: QueryRunner, caseId: string, expectedVersion: number, set = '', params: unknown[] = []): Promise<void> {
-  const result = (await runner.query(`UPDATE cases SET version = version + 1${set} WHERE id = $1 AND version = $2 RETURNING id`, [caseId, expectedVersion, ...params])) as unknown[];
+  const result = await updateReturning(runner, `UPDATE cases SET version = version + 1${set} WHERE id = $1 AND version = $2 RETURNING id`, [caseId, expectedVersion, ...params]);
   if (!result.length) throw conflict(`Case ${caseId} was changed by someone else since you read it (expected version ${expectedVersion}). Reload and try again.`);
 }
 

@@ -21,7 +21,7 @@ interface RequiredCase {
  * would look better than the truth.
  */
 export function areaTimeline(offender: Pick<OffenderRow, 'registered_on'>, cases: RequiredCase[], visits: PoliceVisitRow[]): CaseTimeline | null {
-  if (!cases.length || cases.some((c) => !c.timeline)) return null;
+  if (!cases.length || cases.some((c) => !c?.timeline)) return null;
   const timelines = cases.map((c) => c.timeline!);
   const open = timelines.some((t) => t.status === 'OPEN');
   return {
@@ -37,10 +37,19 @@ export function areaTimeline(offender: Pick<OffenderRow, 'registered_on'>, cases
   };
 }
 
+/**
+ * One person's result: as it stands on asOf, or over [from, asOf] for reports. A supervision that
+ * ended is judged up to its end; a period starting before supervision starts with it.
+ */
+function evaluatePerson(timeline: CaseTimeline, asOf: string, from: string | null): ComplianceResult {
+  const end = timeline.endDate && timeline.endDate < asOf ? timeline.endDate : asOf;
+  return evaluateCompliance(timeline, { asOf: end, periodFrom: from ? (from < timeline.startDate ? timeline.startDate : from) : undefined });
+}
+
 /** Councils whose running standard differs from the area-wide one; never silently mixed. */
 function versionWarnings(cases: RequiredCase[]): string[] {
   const other = new Map<string, string>();
-  for (const c of cases) if (c.timeline && c.timeline.standardVersion !== AREA_STANDARD_VERSION) other.set(c.timeline.authority, c.timeline.standardVersion);
+  for (const c of cases) if (c?.timeline && c.timeline.standardVersion !== AREA_STANDARD_VERSION) other.set(c.timeline.authority, c.timeline.standardVersion);
   return [...other].map(([a, v]) => `${a} runs contact standard ${v}; area-wide results here use ${AREA_STANDARD_VERSION}.`);
 }
 
@@ -80,7 +89,7 @@ async function reportResults(ref: ReportRef, ctx: PoliceContext): Promise<Person
       (async () => {
         const [from, to] = parseReportId(ref.id);
         // The representation carries no offender id of its own: each case's timeline names its person.
-        const people = ref.offenders.filter((o) => o.cases.length && o.cases.every((c) => c.timeline));
+        const people = ref.offenders.filter((o) => o.cases.length && o.cases.every((c) => c?.timeline));
         const ids = people.map((o) => o.cases[0].timeline!.offenderId);
         const [rows, visits] = await Promise.all([ctx.loaders.offender.loadMany(ids), ctx.loaders.visits.loadMany(ids)]);
         const out: PersonResult[] = [];
@@ -90,7 +99,7 @@ async function reportResults(ref: ReportRef, ctx: PoliceContext): Promise<Person
           const timeline = areaTimeline(row, o.cases, visits[i] instanceof Error ? [] : (visits[i] as PoliceVisitRow[]));
           // People whose supervision began after the period or ended before it are not in it.
           if (!timeline || timeline.startDate > to || (timeline.endDate && timeline.endDate < from)) return;
-          const result = evaluateCompliance(timeline, { asOf: timeline.endDate && timeline.endDate < to ? timeline.endDate : to, periodFrom: from < timeline.startDate ? timeline.startDate : from });
+          const result = evaluatePerson(timeline, to, from);
           const holder = o.cases.find((c) => c.timeline!.status === 'OPEN')?.timeline!.authority ?? o.cases.at(-1)?.timeline!.authority ?? null;
           out.push({ offender: row, authority: holder, result });
         });
@@ -115,15 +124,17 @@ export const areaComplianceFeature: PoliceFeature = {
   name: 'area-compliance',
   resolvers: () => ({
     Offender: {
-      areaCompliance: async (o: OffenderRow & { required?: { cases?: RequiredCase[] } }, args: { asOf?: string | null }, ctx: PoliceContext) => {
+      areaCompliance: async (o: OffenderRow & { required?: { cases?: RequiredCase[] } }, args: { asOf?: string | null; from?: string | null }, ctx: PoliceContext) => {
         const required = o.required?.cases;
         if (!Array.isArray(required)) return null;
         if (args.asOf != null && !isIsoDate(args.asOf)) throw badInput('asOf', 'asOf: must be a date.');
+        if (args.from != null && !isIsoDate(args.from)) throw badInput('from', 'from: must be a date.');
         const timeline = areaTimeline(o, required as RequiredCase[], await ctx.loaders.visits.load(o.id));
         if (!timeline) return null;
         const asOf = args.asOf ?? ctx.today();
-        if (asOf < timeline.startDate) return null;
-        const result = evaluateCompliance(timeline, { asOf: timeline.endDate && timeline.endDate < asOf ? timeline.endDate : asOf });
+        if (args.from && args.from > asOf) throw badInput('from', 'from: must not be after asOf.');
+        if (asOf < timeline.startDate || (args.from && timeline.endDate && timeline.endDate < args.from)) return null;
+        const result = evaluatePerson(timeline, asOf, args.from ?? null);
         const compliance = complianceToGraphQL(result);
         return { ...compliance, reasons: [...versionWarnings(required as RequiredCase[]), ...compliance.reasons] };
       },
