@@ -10,6 +10,7 @@ import { RequestIdentity } from '../schema/identity';
 import { bearer, signInternalToken, UserTokenOptions, verifyUserToken } from '../schema/tokens';
 import { RunningServer, Route, sendJson, serveApollo } from '../subgraphs/shared/http';
 import { RateLimiter } from './rate-limit';
+import { probeSubgraphs, standardVersionFlag, standardVersionReport } from './standard-version';
 
 export interface GatewayContext {
   identity: RequestIdentity;
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   maxBodyBytes: number;
   rateLimitPerMinute: number;
   routes?: Route[];
+  /** Where start-up warnings go (default: a process warning, printed by Node). */
+  warn?: (message: string) => void;
 }
 
 const SERVICE_LABELS: Record<string, string> = {
@@ -168,7 +171,12 @@ const postOnly: Route = (req, res) => {
   return true;
 };
 
-export async function startGateway(options: GatewayOptions): Promise<RunningServer> {
+export interface GatewayServer extends RunningServer {
+  /** Contact-standard versions the subgraphs reported when the gateway started. */
+  startupVersions: ReturnType<typeof standardVersionReport>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<GatewayServer> {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
@@ -202,6 +210,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
     plugins: [
       ...(armor.plugins as ApolloServerPlugin<GatewayContext>[]),
       costLimit(GATEWAY_LIMITS.maxCost),
+      standardVersionFlag as ApolloServerPlugin<GatewayContext>,
       ...(options.devMode ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
   });
@@ -223,25 +232,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningServ
   };
   const health: Route = async (req, res) => {
     if (req.url !== '/health') return false;
-    const subgraphs = await Promise.all(
-      Object.entries(options.subgraphUrls).map(async ([name, url]) => {
-        try {
-          const r = await fetch(url.replace(/\/graphql$/, '/health'), { signal: AbortSignal.timeout(2000) });
-          return [name, r.ok ? 'ok' : 'failing'];
-        } catch {
-          return [name, 'unreachable'];
-        }
-      }),
-    );
-    const all = Object.fromEntries(subgraphs);
-    sendJson(res, 200, { status: Object.values(all).every((s) => s === 'ok') ? 'ok' : 'degraded', subgraphs: all });
+    const probes = await probeSubgraphs(options.subgraphUrls);
+    const all = Object.fromEntries(Object.entries(probes).map(([name, p]) => [name, p.status]));
+    sendJson(res, 200, { status: Object.values(all).every((s) => s === 'ok') ? 'ok' : 'degraded', subgraphs: all, ...standardVersionReport(probes) });
     return true;
   };
-  return serveApollo(server, {
+  // Reported at start-up: a council on another contact standard is a configuration error to fix.
+  const startupVersions = standardVersionReport(await probeSubgraphs(options.subgraphUrls));
+  if (startupVersions.standardVersionMismatch.length) {
+    (options.warn ?? ((m: string) => process.emitWarning(m, 'StandardVersionMismatch')))(
+      `Contact standard mismatch: ${startupVersions.standardVersionMismatch.map((n) => `${n} runs ${startupVersions.standardVersions[n]}`).join(', ')}; the area-wide standard is ${startupVersions.areaStandardVersion}. Their results are flagged.`,
+    );
+  }
+  const running = await serveApollo(server, {
     port: options.port,
     host: options.host,
     maxBodyBytes: options.maxBodyBytes,
     context,
     routes: [health, ...(options.routes ?? []), ...(options.devMode ? [] : [postOnly])],
   });
+  return { ...running, startupVersions };
 }

@@ -3,11 +3,14 @@ import { readFileSync } from 'node:fs';
 import { authorityNames } from '../schema/authorities';
 import { AUTHORITIES, Authority } from '../schema/domain';
 import { GATEWAY_ISSUER, loadOrCreateKeyPair, loadPublicKey } from '../schema/tokens';
-import { startGateway } from '../gateway/server';
+import { GatewayServer, startGateway } from '../gateway/server';
 import { startPoliceSubgraph } from '../subgraphs/police/server';
 import { policeMigrations } from '../subgraphs/police/data/migrations';
 import { CouncilServer, startCouncilSubgraph } from '../subgraphs/council/server';
 import { councilMigrations } from '../subgraphs/council/data/migrations';
+import { startCoordinationSubgraph } from '../subgraphs/coordination/server';
+import { coordinationMigrations } from '../subgraphs/coordination/data/migrations';
+import { dashboardRoutes, demoTokenIssuer } from '../gateway/dashboard/routes';
 import { openServiceDatabase } from '../subgraphs/shared/bootstrap';
 import { Database } from '../subgraphs/shared/database';
 import { RunningServer } from '../subgraphs/shared/http';
@@ -16,15 +19,17 @@ import { generateDemoData } from './demo-data';
 import { loadDemoData } from './load-demo';
 
 /**
- * Starts the whole federation in one process: four databases, four subgraphs, the gateway.
+ * Starts the whole federation in one process: five databases, five subgraphs (police, three
+ * councils, the MAPPA unit's coordination), the gateway with the co-ordinator's dashboard.
  * Used by `npm start` and by the federated tests (on port 0), so both exercise the same wiring.
  */
 export interface FederationOptions {
   keysDir: string;
   /** Per data owner; unset → embedded PostgreSQL under embeddedDataDir. */
-  databaseUrls: Partial<Record<'police' | Authority, string>>;
+  databaseUrls: Partial<Record<'police' | 'coordination' | Authority, string>>;
   embeddedDataDir: string;
-  ports: { gateway: number; police: number } & Record<Authority, number>;
+  /** coordination defaults to 0 (any free port). */
+  ports: { gateway: number; police: number; coordination?: number } & Record<Authority, number>;
   supergraphFile: string;
   jwt: { issuer: string; audience: string; keyIds: string[] };
   /** Loads the demo dataset into empty databases. */
@@ -39,13 +44,19 @@ export interface FederationOptions {
   maxRepresentations?: number;
   devMode?: boolean;
   gatewayRoutes?: Parameters<typeof startGateway>[0]['routes'];
+  gatewayWarn?: (message: string) => void;
+  /**
+   * Demo only: serve GET /demo/token so the dashboard can sign in as a demo identity. Anyone who
+   * can reach the gateway then gets any demo role; `npm start` turns it on, docker never does.
+   */
+  demoTokens?: boolean;
 }
 
 export interface Federation {
   gatewayUrl: string;
-  gateway: RunningServer;
+  gateway: GatewayServer;
   subgraphs: Record<string, RunningServer>;
-  databases: { police: Database; councils: Record<Authority, Database> };
+  databases: { police: Database; councils: Record<Authority, Database>; coordination: Database };
   /** Runs every council's breach sweep now; returns how many breaches were raised. */
   sweepBreaches(): Promise<number>;
   stop(): Promise<void>;
@@ -61,12 +72,13 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     return handle.db;
   };
   try {
-    const [police, ...councilDbs] = await Promise.all([
+    const [police, coordination, ...councilDbs] = await Promise.all([
       open('police', options.databaseUrls.police, policeMigrations),
+      open('coordination', options.databaseUrls.coordination, coordinationMigrations),
       ...AUTHORITIES.map((a) => open(authorityNames(a).serviceName, options.databaseUrls[a], councilMigrations)),
     ]);
     const councils = Object.fromEntries(AUTHORITIES.map((a, i) => [a, councilDbs[i]])) as Record<Authority, Database>;
-    if (options.demoData) await loadDemoData({ police, councils }, generateDemoData(options.demoData));
+    if (options.demoData) await loadDemoData({ police, councils, coordination }, generateDemoData(options.demoData));
 
     const maxRepresentations = options.maxRepresentations ?? 1000;
     const policeServer = await startPoliceSubgraph({
@@ -99,6 +111,16 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       councilServers[a] = server;
       subgraphs[authorityNames(a).serviceName] = server;
     }
+    // The MAPPA unit's records: trusts the gateway only (people, never another service).
+    const coordinationServer = await startCoordinationSubgraph({
+      db: coordination,
+      port: options.ports.coordination ?? 0,
+      gatewayKey: gatewayKeys.publicKey,
+      maxRepresentations,
+      today: options.today,
+    });
+    closers.unshift(() => coordinationServer.stop());
+    subgraphs.coordination = coordinationServer;
     // Missed follow-ups become breaches (flag, chronology entry, police notice) before anyone asks.
     const sweepBreaches = async () => (await Promise.all(AUTHORITIES.map((a) => councilServers[a].sweepBreaches()))).reduce((x, y) => x + y, 0);
     await sweepBreaches();
@@ -116,14 +138,15 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       subgraphTimeoutMs: options.subgraphTimeoutMs ?? 10_000,
       maxBodyBytes: 65_536,
       rateLimitPerMinute: options.rateLimitPerMinute ?? 600,
-      routes: options.gatewayRoutes,
+      routes: [...(options.gatewayRoutes ?? []), ...dashboardRoutes({ demo: options.demoTokens ? demoTokenIssuer(options.keysDir) : undefined })],
+      warn: options.gatewayWarn,
     });
     closers.unshift(() => gateway.stop());
     return {
       gatewayUrl: gateway.url,
       gateway,
       subgraphs,
-      databases: { police, councils },
+      databases: { police, councils, coordination },
       sweepBreaches,
       async stop() {
         for (const close of closers) await close().catch(() => undefined);

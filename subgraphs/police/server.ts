@@ -1,11 +1,13 @@
 import { KeyObject } from 'node:crypto';
 import { parse } from 'graphql';
 import { policeSdl } from '../../schema/sdl';
+import { AREA_STANDARD_VERSION } from '../../schema/standard';
 import { Database } from '../shared/database';
 import { startSubgraph } from '../shared/subgraph';
 import { RunningServer } from '../shared/http';
-import { registerLoaders } from './data/register';
-import { policeResolvers, PoliceContext } from './resolvers';
+import { OffenderRow, registerLoaders } from './data/register';
+import { offenderRecord, policeResolvers, PoliceContext } from './resolvers';
+import { POLICE_FEATURES } from './features';
 
 export const POLICE_SERVICE = 'police';
 
@@ -31,6 +33,9 @@ export function startPoliceSubgraph(options: PoliceSubgraphOptions): Promise<Run
     maxRepresentations: options.maxRepresentations,
     port: options.port,
     host: options.host,
+    // Every field of a register entry, whichever feature resolves it, is a consultation of that entry.
+    audit: { db: options.db, owner: 'POLICE', records: [{ typeName: 'Offender', refOf: (o: OffenderRow) => offenderRecord(o) }, ...POLICE_FEATURES.flatMap((f) => f.audited ?? [])] },
+    health: async () => ({ standardVersion: AREA_STANDARD_VERSION }),
     context: (caller) => ({ caller, db: options.db, loaders: registerLoaders(options.db), memo: {}, today }),
   });
 }
