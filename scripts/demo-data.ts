@@ -34,7 +34,13 @@ function prng(seed: number) {
 const FIRST_MALE = ['Aldous', 'Brennan', 'Calder', 'Dorran', 'Ewart', 'Fergal', 'Gorrie', 'Hamish', 'Innes', 'Jory', 'Kester', 'Lachlan', 'Murdo', 'Niven', 'Oran', 'Piers', 'Ruaridh', 'Struan', 'Torquil', 'Wallis'];
 const FIRST_FEMALE = ['Ailsa', 'Brona', 'Catriona', 'Deirdre', 'Elspeth', 'Fenella', 'Isla', 'Morven', 'Rhona', 'Sorcha'];
 const SURNAMES = ['Abernethy-Vale', 'Balgray', 'Carnoustock', 'Drumlithie', 'Edzellton', 'Fintry-Moss', 'Glenprosen', 'Inverarity', 'Kettins', 'Lunanhead', 'Menmuirson', 'Newtyle-Hay', 'Ogilvane', 'Pitscandle', 'Rescobie', 'Strathmartine-Roy', 'Tannadice-Lowe', 'Wellbank', 'Auchterhouse', 'Birkhill-Shaw', 'Craigowl', 'Dunnichen', 'Forfarley', 'Guthriefield', 'Kinnettles', 'Lintrathen', 'Monikie-Dow', 'Oathlaw', 'Panbride', 'Tealing'];
+/** Every name the generator can use: invented compounds and common given names, never a real record. */
+export const DEMO_NAME_LISTS = { FIRST_MALE: [] as string[], FIRST_FEMALE: [] as string[], SURNAMES: [] as string[] };
 const STAFF_FIRST = ['Morag', 'Euan', 'Fiona', 'Graeme', 'Kirsty', 'Alasdair', 'Shona', 'Callum', 'Eilidh', 'Fraser', 'Iona', 'Ross'];
+
+DEMO_NAME_LISTS.FIRST_MALE = FIRST_MALE;
+DEMO_NAME_LISTS.FIRST_FEMALE = FIRST_FEMALE;
+DEMO_NAME_LISTS.SURNAMES = SURNAMES;
 
 export interface CouncilDataset {
   staff: StaffRow[];

@@ -5,6 +5,7 @@ import { User } from '../../schema/identity';
 import type { CouncilDeps } from './case-practice';
 import type { CaseRow, StaffRow } from './data/cases';
 import type { CouncilContext } from './resolvers';
+import { auditTrailOf, RecordRef } from '../shared/audit-log';
 
 /**
  * The building blocks every council resolver and feature uses to apply the area-wide access rules
@@ -19,11 +20,17 @@ export function userOf(ctx: CouncilContext): User {
 export const viewOf = (ctx: CouncilContext, c: CaseRow): CaseView =>
   caseView(userOf(ctx), { authority: ctx.deps.names.authority, mappaLevel: c.mappa_level });
 
-/** Loads a case and applies the access rule: null when absent, FORBIDDEN when the caller may see nothing of it. */
+/** A case as the s.62 log names it: every field read of a case is logged against it (server.ts). */
+export const caseRecord = (c: Pick<CaseRow, 'id' | 'offender_id'>): RecordRef => ({ recordType: 'CASE', recordId: c.id, personId: c.offender_id ?? null });
+
+/** Loads a case and applies the access rule: null when absent, FORBIDDEN (logged as refused) when the caller may see nothing of it. */
 export async function visibleCase(ctx: CouncilContext, id: string): Promise<CaseRow | null> {
   const row = await ctx.loaders.case.load(id);
   if (!row) return null;
-  if (viewOf(ctx, row) === 'NONE') throw forbidden(`case ${id}`);
+  if (viewOf(ctx, row) === 'NONE') {
+    auditTrailOf(ctx)?.refuse(caseRecord(row));
+    throw forbidden(`case ${id}`);
+  }
   return row;
 }
 
@@ -65,9 +72,10 @@ export function notAfterToday(date: string, field: string, deps: CouncilDeps): v
 
 /**
  * Inserts an event row once per idempotency key. A retry with the same key returns the first row;
- * the same key reused for a different case is a client bug and is refused.
+ * the same key reused for a different case is a client bug and is refused. Rows that belong to no
+ * case (council-wide records) leave case_id out, or null.
  */
-export async function insertOnce<T extends { case_id: string }>(runner: QueryRunner, table: string, columns: Record<string, unknown>, key: string): Promise<{ row: T; created: boolean }> {
+export async function insertOnce<T extends object>(runner: QueryRunner, table: string, columns: Record<string, unknown>, key: string): Promise<{ row: T; created: boolean }> {
   const names = Object.keys(columns);
   const inserted = (await runner.query(
     `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})
@@ -76,6 +84,36 @@ export async function insertOnce<T extends { case_id: string }>(runner: QueryRun
   )) as T[];
   if (inserted[0]) return { row: inserted[0], created: true };
   const [first] = (await runner.query(`SELECT * FROM ${table} WHERE idempotency_key = $1`, [key])) as T[];
-  if (first.case_id !== columns.case_id) throw badInput('idempotencyKey', 'idempotencyKey: already used for another case.');
+  if (((first as { case_id?: string | null }).case_id ?? null) !== (columns.case_id ?? null)) throw badInput('idempotencyKey', 'idempotencyKey: already used for another case.');
   return { row: first, created: false };
+}
+
+/** Working lists of full case records (like the caseload): this council's staff and inspectors only. */
+export function requireFullCouncilView(ctx: CouncilContext, what: string): void {
+  if (caseView(userOf(ctx), { authority: ctx.deps.names.authority, mappaLevel: 1 }) !== 'FULL') throw forbidden(what);
+}
+
+/**
+ * Council-wide quality figures (audit grades, feedback scores, self-evaluation) hold no case content:
+ * whoever may see anything of this council's Level 1 cases (own staff, inspectors, the MAPPA unit) may read them.
+ */
+export function requireCouncilReader(ctx: CouncilContext, what: string): void {
+  if (caseView(userOf(ctx), { authority: ctx.deps.names.authority, mappaLevel: 1 }) === 'NONE') throw forbidden(what);
+}
+
+/** Quality assurance (file audits, self-evaluation) is recorded by this council's team and service managers. */
+export function requireManager(user: User, deps: CouncilDeps, what: string): void {
+  requireWriter(user, deps);
+  if (!user.roles.some((r) => r === 'TEAM_MANAGER' || r === 'SERVICE_MANAGER')) throw forbidden(`${what}: team and service managers only`);
+}
+
+/**
+ * Runs an UPDATE ... RETURNING and gives back the returned rows. TypeORM's runner.query answers an
+ * UPDATE or DELETE with [rows, rowCount] rather than rows, so `const [row] = await runner.query(...)`
+ * would take the rows array itself for a row (and an array of length 2 is never "0 rows").
+ */
+export async function updateReturning<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
+  const result = (await runner.query(sql, params)) as unknown;
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
 }

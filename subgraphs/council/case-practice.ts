@@ -13,6 +13,7 @@ import { applyToolRules, normaliseResult, TOOL_SCALE_NAMES } from './features/ri
 import type { StandardSource } from './features/contact-standard/timeline';
 import { addWorkingDays } from '../../schema/standard';
 import { insertOnce, notAfterToday, requireWriter, staffMember, writableCase } from './case-access';
+import { logEvent } from '../shared/audit-log';
 
 /**
  * A council's case practice as domain functions: validate, authorise, write in one transaction.
@@ -72,11 +73,24 @@ const contactInput = z.object({
 
 
 
+/** The parts an event-recording input collected, by input field name (for the s.62 log). */
+const collected = (input: Record<string, unknown>) =>
+  Object.keys(input)
+    .filter((k) => input[k] != null && k !== 'idempotencyKey' && k !== 'caseId')
+    .sort();
+
 /**
  * `alsoInTransaction` lets a caller that opens a case for a special reason (a transfer in) add its
- * own rows to the same transaction, before the police register is told.
+ * own rows to the same transaction, before the police register is told. `justification` is the
+ * reason the client gave (s.62), kept in the collection log.
  */
-export async function openCase(user: User, raw: unknown, deps: CouncilDeps, alsoInTransaction?: (runner: QueryRunner, caseId: string) => Promise<void>): Promise<string> {
+export async function openCase(
+  user: User,
+  raw: unknown,
+  deps: CouncilDeps,
+  alsoInTransaction?: (runner: QueryRunner, caseId: string) => Promise<void>,
+  justification: string | null = null,
+): Promise<string> {
   requireWriter(user, deps);
   const input = parseInput(openCaseInput, raw);
   if (input.subjectDateOfBirth) notAfterToday(input.subjectDateOfBirth, 'subjectDateOfBirth', deps);
@@ -102,11 +116,13 @@ export async function openCase(user: User, raw: unknown, deps: CouncilDeps, also
     await alsoInTransaction?.(runner, caseId);
     // Inside the transaction: if the register refuses (unknown nominal) or is down, nothing is kept here.
     await deps.notifyCaseHolder({ offenderId: input.offenderId, caseId, holding: true });
+    // Last, so the log's chain lock is held only for the commit, not across the call to the register.
+    await logEvent(runner, { event: 'COLLECTION', actor: user, justification, recordType: 'CASE', recordId: caseId, personId: input.offenderId, fields: collected(input) });
   });
   return caseId;
 }
 
-export async function recordRiskAssessment(user: User, raw: unknown, deps: CouncilDeps): Promise<AssessmentRow> {
+export async function recordRiskAssessment(user: User, raw: unknown, deps: CouncilDeps, justification: string | null = null): Promise<AssessmentRow> {
   requireWriter(user, deps);
   const input = parseInput(assessmentInput, raw);
   notAfterToday(input.assessedOn, 'assessedOn', deps);
@@ -145,11 +161,14 @@ export async function recordRiskAssessment(user: User, raw: unknown, deps: Counc
         recordedBy: user.sub,
       });
     }
+    if (created) {
+      await logEvent(runner, { event: 'COLLECTION', actor: user, justification, recordType: 'RISK_ASSESSMENT', recordId: row.id, personId: found.offender_id, fields: collected(input), note: `case ${input.caseId}` });
+    }
     return row;
   });
 }
 
-export async function recordContact(user: User, raw: unknown, deps: CouncilDeps): Promise<ContactRow> {
+export async function recordContact(user: User, raw: unknown, deps: CouncilDeps, justification: string | null = null): Promise<ContactRow> {
   requireWriter(user, deps);
   const input = parseInput(contactInput, raw);
   notAfterToday(input.occurredOn, 'occurredOn', deps);
@@ -183,6 +202,9 @@ export async function recordContact(user: User, raw: unknown, deps: CouncilDeps)
         summary: `Failed to attend (${input.type.toLowerCase().replaceAll('_', ' ')}). Follow-up contact due by ${addWorkingDays(input.occurredOn, 2)}.`,
         recordedBy: user.sub,
       });
+    }
+    if (created) {
+      await logEvent(runner, { event: 'COLLECTION', actor: user, justification, recordType: 'CONTACT', recordId: row.id, personId: found.offender_id, fields: collected(input), note: `case ${input.caseId}` });
     }
     return row;
   });

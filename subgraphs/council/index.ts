@@ -32,6 +32,8 @@ async function main() {
     maxRepresentations: config.maxRepresentations,
   });
   log.info({ url: server.url }, `${names.displayName} subgraph listening`);
+  // Breaches missed while the service was down are raised now, then hourly.
+  server.sweepBreaches().then((n) => log.info({ raised: n }, 'breach sweep'), (error) => log.warn({ err: String(error) }, 'breach sweep failed; will retry'));
 }
 
 if (require.main === module) {

@@ -9,7 +9,9 @@ import { Database } from '../shared/database';
 import { RunningServer } from '../shared/http';
 import { startSubgraph } from '../shared/subgraph';
 import { CouncilDeps } from './case-practice';
-import { caseLoaders } from './data/cases';
+import { caseLoaders, CaseRow } from './data/cases';
+import { caseRecord } from './case-access';
+import { COUNCIL_FEATURES } from './features';
 import { councilResolvers, CouncilContext } from './resolvers';
 import { sweepBreaches } from './features/contact-standard';
 import { runningStandardVersion } from './features/contact-standard/timeline';
@@ -90,6 +92,12 @@ export async function startCouncilSubgraph(options: CouncilSubgraphOptions): Pro
     port: options.port,
     host: options.host,
     context: (caller) => ({ caller, loaders: caseLoaders(options.db), deps, memo: new Map() }),
+    // Every field of a case, whichever feature resolves it, is a consultation of that case.
+    audit: {
+      db: options.db,
+      owner: options.authority,
+      records: [{ typeName: `${names.typePrefix}Case`, refOf: (c: CaseRow) => caseRecord(c) }, ...COUNCIL_FEATURES.flatMap((f) => f.audited?.(names) ?? [])],
+    },
     health: async () => ({ standardVersion: runningStandardVersion(standard) }),
   });
   const sweep = () => sweepBreaches(deps);

@@ -145,7 +145,40 @@ describe('hand-worked examples', () => {
     expect(seenByCoordinator.areaCompliance.status).toBe('BREACH');
   });
 
-  it('a transfer mid-period keeps compliance continuous across the move', async () => {
+  it('a transfer from Angus to Dundee mid-period keeps the person\'s compliance continuous', async () => {
+    const c = await openCase('2026-09-07', 'HIGH');
+    await contacts(c.id, [
+      ['2026-09-08', 'OFFICE_APPOINTMENT'], ['2026-09-14', 'OFFICE_APPOINTMENT'], ['2026-09-21', 'OFFICE_APPOINTMENT'], ['2026-09-28', 'OFFICE_APPOINTMENT'],
+      ['2026-10-05', 'HOME_VISIT'], ['2026-10-19', 'OFFICE_APPOINTMENT'], ['2026-11-02', 'HOME_VISIT'], ['2026-11-16', 'OFFICE_APPOINTMENT'],
+    ]);
+    const out = await t.query(
+      `mutation T($input: TransferOutInput!) { angusTransferOut(input: $input) { status } }`,
+      { input: { caseId: c.id, toAuthority: 'DUNDEE', reason: 'Moved to a Dundee address approved by MAPPA', policeConsultedOn: '2026-11-17', policeContactName: 'DS Example', transferDate: '2026-11-18' } },
+      'angus-case-manager',
+    );
+    expect(out.errors).toBeUndefined();
+    const accepted = await t.query(
+      `mutation A($input: AcceptTransferInput!) { dundeeAcceptTransfer(input: $input) { id } }`,
+      { input: { offenderId: c.offenderId, fromAuthority: 'ANGUS', fromCaseId: c.id, caseManagerId: 'DC-S01', startDate: '2026-11-18', mappaLevel: 1, riskLevel: 'HIGH', orderType: 'LICENCE' } },
+      'dundee-case-manager',
+    );
+    expect(accepted.errors).toBeUndefined();
+    const dundeeCase = accepted.data.dundeeAcceptTransfer.id;
+    const visit = await t.query(
+      `mutation C($input: RecordContactInput!) { dundeeRecordContact(input: $input) { id } }`,
+      { input: { caseId: dundeeCase, occurredOn: '2026-11-25', type: 'HOME_VISIT', outcome: 'ATTENDED', staffMemberId: 'DC-S01', idempotencyKey: key() } },
+      'dundee-case-manager',
+    );
+    expect(visit.errors).toBeUndefined();
+    // Across both councils: HIGH, weeks 5–17 since 7 September, fortnightly from the last contact
+    // (Dundee's home visit on 25 November), home visits monthly. No first-contact clock restarts.
+    const p = await area(c.offenderId, 'coordinator', '(from: "2026-11-01")');
+    expect(p.areaCompliance).toMatchObject({ status: 'COMPLIANT', nextContactDue: '2026-12-09', nextHomeVisitDue: '2026-12-25' });
+    const now = await area(c.offenderId);
+    expect(now.areaCompliance).toMatchObject({ status: 'COMPLIANT', nextContactDue: '2026-12-09' });
+  });
+
+  it('demo transfers keep compliance continuous across the move', async () => {
     // Demo people who moved council: their area compliance spans both councils' records.
     const PAGE = `query Page($after: String) { offenders(first: 200, after: $after) { pageInfo { endCursor } edges { node { id cases { __typename status timeline { startDate endDate } } areaCompliance(from: "2026-01-01") { status reasons nextContactDue } } } } }`;
     const first = await t.query(PAGE);

@@ -21,6 +21,10 @@ export interface CaseRow {
   initial_risk_level: RiskLevel;
   transferred_from_case_id: string | null;
   version: number;
+  /** Facts for risk-tool eligibility (features/risk-tools); null = not recorded. Present on rows read from `cases`, not from the case_overview view. */
+  subject_sex?: 'MALE' | 'FEMALE' | null;
+  subject_date_of_birth?: string | null;
+  index_offence_sexual?: boolean | null;
   /** Derived by the case_overview view from the latest assessment. */
   risk_level: RiskLevel;
 }
@@ -96,7 +100,8 @@ export function caseLoaders(db: Database) {
 export type CaseLoaders = ReturnType<typeof caseLoaders>;
 
 export interface CaseloadQuery {
-  first: number;
+  /** Page size; null = every matching case (used when flags, computed in code, filter the list). */
+  first: number | null;
   after: { startDate: string; id: string } | null;
   riskLevel?: RiskLevel | null;
   mappaLevel?: number | null;
@@ -123,9 +128,13 @@ export async function caseloadPage(db: Database, q: CaseloadQuery): Promise<{ ro
   const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const [{ total }] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM case_overview ${filter}`, params);
   if (q.after) add('(start_date, id) < (?::date, ?)', q.after.startDate, q.after.id);
-  params.push(q.first + 1);
+  let limit = '';
+  if (q.first !== null) {
+    params.push(q.first + 1);
+    limit = `LIMIT $${params.length}`;
+  }
   const rows = await db.query<CaseRow>(
-    `SELECT * FROM case_overview ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start_date DESC, id DESC LIMIT $${params.length}`,
+    `SELECT * FROM case_overview ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY start_date DESC, id DESC ${limit}`,
     params,
   );
   return { rows, total };

@@ -24,8 +24,8 @@ import { caseTimeline, councilCompliance, MappaChangeRow, runningStandardVersion
  * sweep that turns a missed follow-up into a breach flag, a chronology entry and a police notice.
  */
 
-class CreateContactStandardTables1764400200000 implements MigrationInterface {
-  name = 'CreateContactStandardTables1764400200000';
+class CreateContactStandardTables1764400150000 implements MigrationInterface {
+  name = 'CreateContactStandardTables1764400150000';
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TABLE mappa_level_changes (
@@ -106,8 +106,12 @@ async function timelineOf(c: CaseRow, ctx: CouncilContext) {
 /** A transferred-out case is judged up to its end date; an open one up to today. */
 const asOfFor = (c: CaseRow, today: string) => (c.end_date && c.end_date < today ? c.end_date : today);
 
-async function compliance(c: CaseRow, ctx: CouncilContext) {
-  return councilCompliance(await timelineOf(c, ctx), asOfFor(c, ctx.deps.today()), ctx.deps.standard);
+/** Evaluated once per case per request, however many fields and flags ask. */
+function compliance(c: CaseRow, ctx: CouncilContext) {
+  const memo = perRequest(ctx, 'compliance-results', () => new Map<string, ReturnType<typeof evaluate>>());
+  const evaluate = async () => councilCompliance(await timelineOf(c, ctx), asOfFor(c, ctx.deps.today()), ctx.deps.standard);
+  if (!memo.has(c.id)) memo.set(c.id, evaluate());
+  return memo.get(c.id)!;
 }
 
 const planInput = z.object({
@@ -189,7 +193,12 @@ export async function sweepBreaches(deps: CouncilDeps): Promise<number> {
 export const contactStandardFeature: CouncilFeature = {
   name: 'contact-standard',
   schemaFile: `${__dirname}/schema.graphql`,
-  migrations: [CreateContactStandardTables1764400200000],
+  migrations: [CreateContactStandardTables1764400150000],
+  flags: {
+    FOLLOW_UP_DUE: async (c, ctx) => c.status === 'OPEN' && (await compliance(c, ctx)).followUps.some((f) => f.deliveredOn === null && f.status === 'DUE_SOON'),
+    CONTACT_OVERDUE: async (c, ctx) => c.status === 'OPEN' && (await compliance(c, ctx)).status === 'OVERDUE',
+    BREACH: async (c, ctx) => c.status === 'OPEN' && (await compliance(c, ctx)).breach,
+  },
   resolvers: (names) => ({
     [`${names.typePrefix}Case`]: {
       compliance: summaryField(async (c, ctx) => complianceToGraphQL(await compliance(c, ctx))),
