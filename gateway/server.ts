@@ -70,7 +70,9 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const code = first?.extensions?.code;
     if (first?.message && typeof code === 'string' && code in ERROR_CODES && code !== 'INTERNAL_SERVER_ERROR') {
       const { code: _c, stacktrace: _s, ...rest } = first.extensions ?? {};
-      throw appError(code as ErrorCode, first.message, { ...rest, service: this.serviceName });
+      // graphql-js names the offending input only in its message: 'Variable "$input" got invalid value … at "input.startDate"'.
+      const at = /got invalid value .* at "[^".]+\.([^"]+)"/.exec(first.message)?.[1];
+      throw appError(code as ErrorCode, first.message, { ...(at && !rest.field ? { field: at } : {}), ...rest, service: this.serviceName });
     }
     throw appError('SERVICE_UNAVAILABLE', `${SERVICE_LABELS[this.serviceName] ?? this.serviceName} is unavailable; its data is missing from this answer.`, {
       service: this.serviceName,
