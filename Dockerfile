@@ -37,7 +37,7 @@ RUN mkdir -p /keys && chown node:node /keys
 # stay owned by root, so a compromised service cannot rewrite its own code.
 USER node
 
-# The gateway's port; subgraphs listen on 4001-4004 inside the compose network only.
+# The gateway's port; subgraphs listen on 4001-4005 inside the compose network only.
 EXPOSE 4000
 
 # Default: the gateway. docker-compose.yml sets the command of every service explicitly.

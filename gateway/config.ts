@@ -14,6 +14,7 @@ export const gatewayConfigSpec = {
   dundeeUrl: key('DUNDEE_URL', 'Dundee City CJSW subgraph.', z.string().url(), 'http://127.0.0.1:4002/graphql'),
   angusUrl: key('ANGUS_URL', 'Angus CJSW subgraph.', z.string().url(), 'http://127.0.0.1:4003/graphql'),
   perthAndKinrossUrl: key('PERTH_AND_KINROSS_URL', 'Perth & Kinross CJSW subgraph.', z.string().url(), 'http://127.0.0.1:4004/graphql'),
+  coordinationUrl: key('COORDINATION_URL', "The MAPPA unit's coordination subgraph (referrals, meetings, minutes, annual return).", z.string().url(), 'http://127.0.0.1:4005/graphql'),
   keysDir: key('KEYS_DIR', 'Directory of ES256 key pairs: the gateway signs with gateway.private.pem; user keys are <kid>.public.pem.', z.string(), '.keys'),
   jwtIssuer: key('JWT_ISSUER', 'Required `iss` of user tokens.', z.string().min(1), 'tayside-demo-idp'),
   jwtAudience: key('JWT_AUDIENCE', 'Required `aud` of user tokens.', z.string().min(1), 'tayside-mappa'),
@@ -30,7 +31,7 @@ export const gatewayConfigSpec = {
 } satisfies ConfigSpec;
 
 /** Subgraph name → URL, from the gateway config. */
-export function subgraphUrls(config: { policeUrl: string; dundeeUrl: string; angusUrl: string; perthAndKinrossUrl: string }): Record<string, string> {
+export function subgraphUrls(config: { policeUrl: string; dundeeUrl: string; angusUrl: string; perthAndKinrossUrl: string; coordinationUrl: string }): Record<string, string> {
   const byAuthority = { DUNDEE: config.dundeeUrl, ANGUS: config.angusUrl, PERTH_AND_KINROSS: config.perthAndKinrossUrl };
-  return Object.fromEntries([['police', config.policeUrl], ...AUTHORITIES.map((a) => [authorityNames(a).serviceName, byAuthority[a]])]);
+  return Object.fromEntries([['police', config.policeUrl], ...AUTHORITIES.map((a) => [authorityNames(a).serviceName, byAuthority[a]]), ['coordination', config.coordinationUrl]]);
 }

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '../schema/config';
 import { loadOrCreateKeyPair, loadPublicKey } from '../schema/tokens';
 import { gatewayConfigSpec, subgraphUrls } from './config';
+import { dashboardRoutes } from './dashboard/routes';
 import { startGateway } from './server';
 
 async function main() {
@@ -24,6 +25,8 @@ async function main() {
     subgraphTimeoutMs: config.subgraphTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    // The co-ordinator's dashboard and the annual-return CSV. No demo sign-in route here, ever.
+    routes: dashboardRoutes(),
   });
   log.info({ url: server.url }, 'gateway listening');
 }

@@ -43,6 +43,13 @@ const INTERNAL: GraphQLFormattedError = {
 };
 
 /**
+ * graphql-js appends "Did you mean ...?" to unknown fields, arguments, types and enum values,
+ * which would let anyone map the schema with introspection off. graphql-armor's mask misses the
+ * enum form ('Did you mean the enum value "X"?'), so every message is scrubbed here.
+ */
+export const withoutSuggestions = (message: string) => message.replace(/\s*Did you mean [^?]*\?/g, '');
+
+/**
  * `formatError` for every server. Keeps coded, expected errors (and GraphQL's own validation
  * errors, whose text only echoes the operation); masks everything else. Stack traces and any
  * `exception` detail are always dropped.
@@ -51,7 +58,7 @@ export function maskError(formatted: GraphQLFormattedError, _error?: unknown): G
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && (code in ERROR_CODES || PROTOCOL_CODES.has(code))) {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    return { message: withoutSuggestions(formatted.message), locations: formatted.locations, path: formatted.path, extensions };
   }
   return { ...INTERNAL, path: formatted.path };
 }

@@ -11,6 +11,8 @@ export const ROLES = [
   'POLICE_OFFENDER_MANAGER',
   'MAPPA_COORDINATOR',
   'INSPECTOR',
+  /** Reads the data-protection (s.62) log of their own organisation; sees no case content by this role. */
+  'DATA_PROTECTION_OFFICER',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

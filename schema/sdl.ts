@@ -81,3 +81,31 @@ export function policeSdl(): string {
   );
   return [FEDERATION_LINK, template, caseInterface, ...implementations, sharedTypesSdl()].join('\n\n');
 }
+
+const COORDINATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@shareable", "@requires", "@inaccessible"])';
+
+/**
+ * Expands the per-council placeholders of the coordination template. A line starting with
+ * `__eachCouncil__` becomes one line per council (`dundee: DundeeAnnualReturn!`, ...); a type
+ * whose name starts with `__EachCouncil__` becomes one type per council; inside a `fields: "..."`
+ * selection, `__eachCouncil__X { ... }` becomes the three councils' selections.
+ */
+function expandEachCouncil(template: string): string {
+  const names = AUTHORITIES.map((a) => authorityNames(a));
+  const perCouncil = (text: string, n: (typeof names)[number]) => text.replaceAll('__eachCouncil__', n.fieldPrefix).replaceAll('__EachCouncil__', n.typePrefix);
+  return template
+    .replace(/^(?:type|input|enum) __EachCouncil__[^\n]*\{[\s\S]*?^\}/gm, (block) => names.map((n) => perCouncil(block, n)).join('\n\n'))
+    .split('\n')
+    .flatMap((line) => {
+      if (/^\s*__eachCouncil__/.test(line)) return names.map((n) => perCouncil(line, n));
+      return [line.replace(/__eachCouncil__(\w*)(\s*\{[^{}]*\})?/g, (_m, rest: string, braces = '') => names.map((n) => `${n.fieldPrefix}${rest}${braces}`).join(' '))];
+    })
+    .join('\n');
+}
+
+/** The MAPPA unit's coordination subgraph: its own records plus the shared contract types it refers to. */
+export function coordinationSdl(): string {
+  const template = expandEachCouncil(templateWithFeatures(join(__dirname, '..', 'subgraphs', 'coordination')));
+  return [COORDINATION_LINK, template, sharedTypesSdl()].join('\n\n');
+}

@@ -9,6 +9,8 @@ export const DEMO_IDENTITIES: Record<string, User> = {
   'pkc-case-manager': { sub: 'PK-S01', name: 'Demo Perth & Kinross Case Manager', org: 'PERTH_AND_KINROSS', roles: ['CASE_MANAGER'] },
   'angus-team-manager': { sub: 'AC-S07', name: 'Demo Angus Team Manager', org: 'ANGUS', roles: ['TEAM_MANAGER'] },
   inspector: { sub: 'demo-inspector', name: 'Demo Inspector', org: 'MAPPA_UNIT', roles: ['INSPECTOR'] },
+  'angus-dpo': { sub: 'demo-angus-dpo', name: 'Demo Angus Data Protection Officer', org: 'ANGUS', roles: ['DATA_PROTECTION_OFFICER'] },
+  'police-dpo': { sub: 'demo-police-dpo', name: 'Demo Police Data Protection Officer', org: 'POLICE', roles: ['DATA_PROTECTION_OFFICER'] },
 };
 
 export const DEMO_KEY_ID = 'demo-idp-1';

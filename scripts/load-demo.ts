@@ -12,14 +12,27 @@ async function insertRows(runner: { query(sql: string, params?: unknown[]): Prom
   await runner.query(`INSERT INTO ${table} (${columns}) SELECT ${columns} FROM json_populate_recordset(NULL::${table}, $1::json)`, [JSON.stringify(rows)]);
 }
 
-/** Loads the demo dataset into empty databases; databases that already hold data are left alone. */
-export async function loadDemoData(dbs: { police: Database; councils: Record<Authority, Database> }, data: DemoDataset): Promise<boolean> {
+/**
+ * Loads the demo dataset into empty databases; databases that already hold data are left alone.
+ * The MAPPA unit's database is checked on its own, so a data directory from before it existed
+ * still gets its coordination records.
+ */
+export async function loadDemoData(dbs: { police: Database; councils: Record<Authority, Database>; coordination?: Database }, data: DemoDataset): Promise<boolean> {
+  if (dbs.coordination) {
+    const [{ n: referrals }] = await dbs.coordination.query<{ n: number }>('SELECT count(*)::int AS n FROM referrals');
+    if (referrals === 0) {
+      await dbs.coordination.transaction(async (r) => {
+        for (const [table, rows] of Object.entries(data.coordination)) await insertRows(r, table, rows);
+      });
+    }
+  }
   const [{ n }] = await dbs.police.query<{ n: number }>('SELECT count(*)::int AS n FROM offenders');
   if (n > 0) return false;
   await dbs.police.transaction(async (r) => {
     await insertRows(r, 'offenders', data.police.offenders);
     await insertRows(r, 'case_holdings', data.police.holdings);
     await insertRows(r, 'police_visits', data.police.visits);
+    for (const [table, rows] of Object.entries(data.police.extra)) await insertRows(r, table, rows);
   });
   for (const a of AUTHORITIES) {
     const c = data.councils[a];

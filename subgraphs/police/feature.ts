@@ -2,6 +2,7 @@ import { MigrationInterface } from 'typeorm';
 import type { DemoRng } from '../council/feature';
 import type { PoliceDataset } from '../../scripts/demo-data';
 import type { PoliceContext } from './resolvers';
+import type { AuditedType } from '../shared/audit-log';
 
 /**
  * A slice of the police register (breach notices, civil orders, the annual return's police
@@ -14,6 +15,8 @@ export interface PoliceFeature {
   migrations?: Array<new () => MigrationInterface>;
   /** Adds this feature's demo rows to `police.extra[table]` (deterministic: use the rng given). */
   demo?: (police: PoliceDataset, rng: DemoRng, referenceDate: string) => void;
+  /** Record types beyond Offender whose every field read is logged as a consultation (s.62). */
+  audited?: AuditedType[];
 }
 
 export type { PoliceContext };

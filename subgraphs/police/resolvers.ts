@@ -10,6 +10,7 @@ import { Database } from '../shared/database';
 import { connection, decodeCursor, pageSize } from '../shared/pagination';
 import { mergeResolvers } from '../shared/merge-resolvers';
 import { POLICE_FEATURES } from './features';
+import { actorOf, auditTrailOf, logEvent, RecordRef } from '../shared/audit-log';
 import { offenderPage, OffenderRow, recordCaseHolding, RegisterLoaders } from './data/register';
 
 export interface PoliceContext {
@@ -32,9 +33,15 @@ async function visibleOffender(ctx: PoliceContext, id: string): Promise<Offender
   const row = await ctx.loaders.offender.load(id);
   if (!row) return null;
   const holders = (await ctx.loaders.holdings.load(id)).filter((h) => h.holding).map((h) => h.authority);
-  if (!canSeeRegisterEntry(user, holders)) throw forbidden(`register entry ${id}`);
+  if (!canSeeRegisterEntry(user, holders)) {
+    auditTrailOf(ctx)?.refuse(offenderRecord(row));
+    throw forbidden(`register entry ${id}`);
+  }
   return row;
 }
+
+/** A register entry as the s.62 log names it: every field read of an Offender is logged against it (server.ts). */
+export const offenderRecord = (o: Pick<OffenderRow, 'id'>): RecordRef => ({ recordType: 'OFFENDER', recordId: o.id, personId: o.id });
 
 const offenderFields = {
   firstName: (o: OffenderRow) => o.first_name,
@@ -86,7 +93,17 @@ const coreResolvers = {
       }
       if (!AUTHORITIES.includes(input.authority)) throw appError('BAD_USER_INPUT', 'Unknown authority.', { field: 'authority' });
       if (!(await ctx.loaders.offender.load(input.offenderId))) throw appError('NOT_FOUND', `Nominal ${input.offenderId} is not on the register.`, { field: 'offenderId' });
-      await recordCaseHolding(ctx.db, { case_id: input.caseId, offender_id: input.offenderId, authority: input.authority, holding: input.holding });
+      await ctx.db.transaction(async (runner) => {
+        await recordCaseHolding(runner, { case_id: input.caseId, offender_id: input.offenderId, authority: input.authority, holding: input.holding });
+        await logEvent(runner, {
+          event: 'ALTERATION',
+          actor: actorOf(ctx.caller),
+          justification: null,
+          ...offenderRecord({ id: input.offenderId }),
+          fields: ['cases'],
+          note: `${input.authority} ${input.holding ? 'holds' : 'no longer holds'} case ${input.caseId}`,
+        });
+      });
       return input;
     },
   },

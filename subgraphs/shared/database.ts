@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource, Logger, MigrationInterface, QueryRunner } from 'typeorm';
 import type { Logger as Pino } from 'pino';
 import { types } from 'pg';
+import { APP_ROLE } from './audit-log';
 
 // Calendar dates stay 'YYYY-MM-DD' strings end to end; a JS Date would shift them across time zones.
 types.setTypeParser(1082, (value: string) => value);
@@ -50,22 +51,65 @@ export interface DatabaseOptions {
   log?: Pino;
   /** Pool size. Embedded PGlite serialises everything anyway; a real server gets a few. */
   poolSize?: number;
+  /**
+   * The role the service's own queries run as once migrations (run as the URL's user, the owner)
+   * are done. Default: APP_ROLE when this database has the audit log (it cannot change or delete
+   * log rows), else the owner. null keeps the owner.
+   */
+  runtimeRole?: string | null;
 }
 
-export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const logger = new CountingLogger(options.log);
-  const dataSource = new DataSource({
+/** Migrations need the owner; the service afterwards must not be it (see audit-log.ts). */
+async function runMigrationsAsOwner(options: DatabaseOptions, logger: CountingLogger): Promise<string | null> {
+  const migrator = new DataSource({
     type: 'postgres',
     url: options.url,
     migrations: options.migrations,
     migrationsTransactionMode: 'each',
     synchronize: false,
     logger,
+    extra: { max: 1, connectionTimeoutMillis: 10_000 },
+  });
+  await migrator.initialize();
+  try {
+    await migrator.runMigrations();
+    if (options.runtimeRole !== undefined) return options.runtimeRole;
+    const [{ audited }] = (await migrator.query(
+      `SELECT to_regclass('public.audit_log') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS audited`,
+      [APP_ROLE],
+    )) as { audited: boolean }[];
+    return audited ? APP_ROLE : null;
+  } finally {
+    await migrator.destroy();
+  }
+}
+
+/**
+ * A real server applies the role at connection start-up (the `role` option), so no pooled
+ * connection ever runs as the owner. Embedded PGlite ignores start-up options and multiplexes
+ * every connection onto one session, so the role is set on that session. Either way the result
+ * is checked: a service that would run as a superuser does not start.
+ */
+async function assumeRole(dataSource: DataSource, role: string): Promise<void> {
+  await dataSource.query(`SET ROLE ${role}`);
+  const [who] = (await dataSource.query('SELECT current_user AS name, rolsuper AS super FROM pg_roles WHERE rolname = current_user')) as { name: string; super: boolean }[];
+  if (who?.name !== role || who.super) throw new Error(`The service must run as the non-superuser role ${role}, not ${who?.name}.`);
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const logger = new CountingLogger(options.log);
+  const role = await runMigrationsAsOwner(options, logger);
+  if (role && !/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new Error(`Invalid runtime role name: ${role}`);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: options.url,
+    synchronize: false,
+    logger,
     maxQueryExecutionTime: 1000,
-    extra: { max: options.poolSize ?? 8, connectionTimeoutMillis: 10_000 },
+    extra: { max: options.poolSize ?? 8, connectionTimeoutMillis: 10_000, ...(role ? { options: `-c role=${role}` } : {}) },
   });
   await dataSource.initialize();
-  await dataSource.runMigrations();
+  if (role) await assumeRole(dataSource, role);
   return {
     dataSource,
     statementCount: () => logger.count,

@@ -30,3 +30,6 @@ export function councilConfigSpec(authority: Authority) {
     policeUrl: key('POLICE_URL', 'The police subgraph, told which council holds which case.', z.string().url(), 'http://127.0.0.1:4001/graphql'),
   } satisfies ConfigSpec;
 }
+
+/** The MAPPA unit's coordination subgraph: its own database, owned by no council. */
+export const coordinationConfigSpec = subgraphConfigSpec('COORDINATION', 4005);

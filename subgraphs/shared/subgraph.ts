@@ -7,6 +7,7 @@ import { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { DocumentNode, GraphQLError } from 'graphql';
 import { appError, maskError } from '../../schema/errors';
 import { bearer, InternalCaller, verifyInternalToken } from '../../schema/tokens';
+import { attachAuditTrail, auditPlugin, AuditedType, auditRecordFields, AuditTrail, Queryable } from './audit-log';
 import { RunningServer, sendJson, serveApollo } from './http';
 
 /**
@@ -27,6 +28,12 @@ export interface SubgraphOptions<C extends BaseContext> {
   port: number;
   host?: string;
   health?: () => Promise<Record<string, unknown>>;
+  /**
+   * The s.62 log of this data owner (audit-log.ts): every field read of the `records` types is
+   * written to `db` before the response leaves, or the response is withheld. Every subgraph that
+   * serves personal data must set it.
+   */
+  audit?: { db: Queryable; owner: string; records: readonly AuditedType[] };
 }
 
 function representationCap(max: number): ApolloServerPlugin<BaseContext> {
@@ -36,7 +43,7 @@ function representationCap(max: number): ApolloServerPlugin<BaseContext> {
         async didResolveOperation({ request }) {
           const reps = request.variables?.representations;
           if (Array.isArray(reps) && reps.length > max) {
-            throw appError('BAD_USER_INPUT', `At most ${max} representations per request.`, { field: 'representations' });
+            throw appError('BAD_USER_INPUT', `At most ${max} representations per request.`, { field: 'representations', http: { status: 400 } });
           }
         },
       };
@@ -45,8 +52,10 @@ function representationCap(max: number): ApolloServerPlugin<BaseContext> {
 }
 
 export async function startSubgraph<C extends BaseContext>(options: SubgraphOptions<C>): Promise<RunningServer> {
+  const schema = buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> });
+  if (options.audit) auditRecordFields(schema, options.audit.records);
   const server = new ApolloServer<C>({
-    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    schema,
     // Set explicitly rather than inferred from NODE_ENV (a known Apollo pitfall).
     introspection: false,
     includeStacktraceInErrorResponses: false,
@@ -54,7 +63,7 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // Inline traces would hand resolver timings to whoever calls; the gateway does not need them.
-    plugins: [representationCap(options.maxRepresentations) as ApolloServerPlugin<C>, ApolloServerPluginInlineTraceDisabled() as ApolloServerPlugin<C>],
+    plugins: [representationCap(options.maxRepresentations) as ApolloServerPlugin<C>, ApolloServerPluginInlineTraceDisabled() as ApolloServerPlugin<C>, auditPlugin<C>()],
   });
   await server.start();
   const authenticate = async (req: IncomingMessage): Promise<C> => {
@@ -63,7 +72,9 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
     if (!caller) {
       throw new GraphQLError('Authentication required.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     }
-    return options.context(caller);
+    const context = options.context(caller);
+    if (options.audit) attachAuditTrail(context, new AuditTrail(options.audit.db, options.audit.owner, caller));
+    return context;
   };
   return serveApollo(server, {
     port: options.port,

@@ -29,16 +29,16 @@ export interface TestFederation {
 }
 
 export async function startTestFederation(overrides: Partial<FederationOptions> = {}): Promise<TestFederation> {
-  const databases = await provisionDatabases(['police', 'dundee', 'angus', 'perth-and-kinross']);
+  const databases = await provisionDatabases(['police', 'dundee', 'angus', 'perth-and-kinross', 'coordination']);
   const keysDir = mkdtempSync(join(tmpdir(), 'mappa-keys-'));
   const idp = loadOrCreateKeyPair(keysDir, DEMO_KEY_ID);
   let fed: Federation;
   try {
     fed = await startFederation({
       keysDir,
-      databaseUrls: { police: databases.urls.police, DUNDEE: databases.urls.dundee, ANGUS: databases.urls.angus, PERTH_AND_KINROSS: databases.urls['perth-and-kinross'] },
+      databaseUrls: { police: databases.urls.police, coordination: databases.urls.coordination, DUNDEE: databases.urls.dundee, ANGUS: databases.urls.angus, PERTH_AND_KINROSS: databases.urls['perth-and-kinross'] },
       embeddedDataDir: join(keysDir, 'unused'),
-      ports: { gateway: 0, police: 0, DUNDEE: 0, ANGUS: 0, PERTH_AND_KINROSS: 0 },
+      ports: { gateway: 0, police: 0, coordination: 0, DUNDEE: 0, ANGUS: 0, PERTH_AND_KINROSS: 0 },
       supergraphFile: join(__dirname, '..', '..', 'gateway', 'supergraph.graphql'),
       jwt: { issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, keyIds: [DEMO_KEY_ID] },
       demoData: { referenceDate: TEST_TODAY },
@@ -70,8 +70,14 @@ export async function startTestFederation(overrides: Partial<FederationOptions> 
       return { status: res.status, ...((await res.json()) as object) };
     },
     statements() {
-      const { police, councils } = fed.databases;
-      return { police: police.statementCount(), dundee: councils.DUNDEE.statementCount(), angus: councils.ANGUS.statementCount(), 'perth-and-kinross': councils.PERTH_AND_KINROSS.statementCount() };
+      const { police, councils, coordination } = fed.databases;
+      return {
+        police: police.statementCount(),
+        dundee: councils.DUNDEE.statementCount(),
+        angus: councils.ANGUS.statementCount(),
+        'perth-and-kinross': councils.PERTH_AND_KINROSS.statementCount(),
+        coordination: coordination.statementCount(),
+      };
     },
     async stop() {
       await fed.stop();

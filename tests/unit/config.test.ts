@@ -10,7 +10,7 @@ import { DEMO_AUDIENCE, DEMO_ISSUER, DEMO_KEY_ID } from '../../scripts/demo-iden
 import { configRows, configTable, serviceSpecs } from '../../scripts/config-table';
 import { keysConfigSpec } from '../../scripts/generate-keys';
 import { councilSelectorSpec } from '../../subgraphs/council/index';
-import { councilConfigSpec, policeConfigSpec } from '../../subgraphs/shared/service-config';
+import { coordinationConfigSpec, councilConfigSpec, policeConfigSpec } from '../../subgraphs/shared/service-config';
 
 /** The error loadConfig throws, as text (fails the test if it does not throw). */
 function failure(fn: () => unknown): string {
@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       dundeeUrl: 'http://127.0.0.1:4002/graphql',
       angusUrl: 'http://127.0.0.1:4003/graphql',
       perthAndKinrossUrl: 'http://127.0.0.1:4004/graphql',
+      coordinationUrl: 'http://127.0.0.1:4005/graphql',
       keysDir: '.keys',
       jwtIssuer: 'tayside-demo-idp',
       jwtAudience: 'tayside-mappa',
@@ -81,6 +82,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
     });
     expect(loadConfig(councilConfigSpec('PERTH_AND_KINROSS'), {})).toMatchObject({ port: 4004, databaseUrl: undefined, policeUrl: 'http://127.0.0.1:4001/graphql' });
+    expect(loadConfig(coordinationConfigSpec, {})).toMatchObject({ port: 4005, host: '127.0.0.1', databaseUrl: undefined });
     expect(loadConfig(keysConfigSpec, {})).toEqual({ keysDir: '.keys' });
   });
 
@@ -101,7 +103,7 @@ describe('config specs', () => {
   const specs = serviceSpecs();
 
   it('cover every service', () => {
-    expect(specs.map((s) => s.service)).toEqual(['gateway', 'police', ...AUTHORITIES.map((a) => authorityNames(a).serviceName), 'keys']);
+    expect(specs.map((s) => s.service)).toEqual(['gateway', 'police', ...AUTHORITIES.map((a) => authorityNames(a).serviceName), 'coordination', 'keys']);
   });
 
   it.each(specs.map((s) => [s.service, s.spec] as const))('%s: every key has a doc and an environment-variable name, each used once', (_service, spec) => {
@@ -125,11 +127,14 @@ describe('config specs', () => {
       for (const k of [spec.port, spec.host, spec.databaseUrl]) expect(k.env.startsWith(`${authorityNames(a).envPrefix}_`)).toBe(true);
     }
     expect(policeConfigSpec.databaseUrl.env).toBe('POLICE_DATABASE_URL');
+    // The MAPPA unit's database is nobody else's: its own prefix, never a council's or the police's.
+    for (const k of [coordinationConfigSpec.port, coordinationConfigSpec.host, coordinationConfigSpec.databaseUrl]) expect(k.env.startsWith('COORDINATION_')).toBe(true);
   });
 
   it('default subgraph ports agree with the URLs the gateway and the councils use by default', () => {
     const urls = subgraphUrls(loadConfig(gatewayConfigSpec, {}));
     expect(new URL(urls.police).port).toBe(String(loadConfig(policeConfigSpec, {}).port));
+    expect(new URL(urls.coordination).port).toBe(String(loadConfig(coordinationConfigSpec, {}).port));
     for (const a of AUTHORITIES) {
       const council = loadConfig(councilConfigSpec(a), {});
       expect(new URL(urls[authorityNames(a).serviceName]).port).toBe(String(council.port));

@@ -13,7 +13,7 @@ import { AUTHORITIES, Authority } from '../../schema/domain';
 import { DEMO_AUDIENCE, DEMO_ISSUER, DEMO_KEY_ID } from '../../scripts/demo-identities';
 import { generateKeys, KEY_PAIR_NAMES, keysConfigSpec } from '../../scripts/generate-keys';
 import { councilSelectorSpec } from '../../subgraphs/council/index';
-import { councilConfigSpec, policeConfigSpec } from '../../subgraphs/shared/service-config';
+import { coordinationConfigSpec, councilConfigSpec, policeConfigSpec } from '../../subgraphs/shared/service-config';
 import { asList, asMap, asString, ComposeMap, parseCompose, readCompose, serviceEnvironment } from '../support/compose-reader';
 
 const ROOT = join(__dirname, '..', '..');
@@ -23,7 +23,7 @@ const service = (name: string): ComposeMap => asMap(services[name], `services.${
 const env = (name: string) => serviceEnvironment(service(name), name);
 
 const COUNCILS = AUTHORITIES.map((a) => ({ authority: a, name: authorityNames(a).serviceName }));
-const SUBGRAPHS = ['police', ...COUNCILS.map((c) => c.name)];
+const SUBGRAPHS = ['police', ...COUNCILS.map((c) => c.name), 'coordination'];
 const APP_SERVICES = [...SUBGRAPHS, 'gateway'];
 const DB_SERVICES = SUBGRAPHS.map((s) => `${s}-db`);
 
@@ -31,6 +31,7 @@ const DB_SERVICES = SUBGRAPHS.map((s) => `${s}-db`);
 function specOf(name: string): ConfigSpec {
   if (name === 'gateway') return gatewayConfigSpec;
   if (name === 'police') return policeConfigSpec;
+  if (name === 'coordination') return coordinationConfigSpec;
   if (name === 'keys') return keysConfigSpec;
   const council = COUNCILS.find((c) => c.name === name);
   if (council) return { ...councilConfigSpec(council.authority), ...councilSelectorSpec };
@@ -100,7 +101,8 @@ describe('docker-compose.yml', () => {
     });
 
     it('runs the right entry point, from the shared image', () => {
-      const entry = name === 'keys' ? 'scripts/generate-keys.ts' : name === 'gateway' ? 'gateway/index.ts' : name === 'police' ? 'subgraphs/police/index.ts' : 'subgraphs/council/index.ts';
+      const entry =
+        name === 'keys' ? 'scripts/generate-keys.ts' : name === 'gateway' ? 'gateway/index.ts' : name === 'police' || name === 'coordination' ? `subgraphs/${name}/index.ts` : 'subgraphs/council/index.ts';
       expect(asString(service(name).command, 'command')).toBe(`npx tsx ${entry}`);
       expect(existsSync(join(ROOT, entry))).toBe(true);
       expect(asString(service(name).build, 'build')).toBe('.');

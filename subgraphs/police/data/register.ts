@@ -93,7 +93,7 @@ export async function offenderPage(db: Database, q: OffenderPageQuery): Promise<
   return { rows, total };
 }
 
-export async function recordCaseHolding(db: Database, h: CaseHoldingRow): Promise<void> {
+export async function recordCaseHolding(db: Pick<Database, 'query'> | { query(sql: string, params?: unknown[]): Promise<unknown> }, h: CaseHoldingRow): Promise<void> {
   await db.query(
     `INSERT INTO case_holdings (case_id, offender_id, authority, holding) VALUES ($1, $2, $3, $4)
      ON CONFLICT (case_id) DO UPDATE SET holding = EXCLUDED.holding, updated_at = now()`,

@@ -1,0 +1,69 @@
+/**
+ * The SOG table as CSV, for the annual report. Pure, so the route and the tests share it.
+ * Cells a spreadsheet would read as a formula are prefixed with an apostrophe (CSV injection);
+ * missing figures (an owner that did not answer) are left empty, never written as 0.
+ */
+
+export interface SogCsvRow {
+  area: string;
+  population: number;
+  rsosAtLiberty: number | null;
+  rsosPer100k: number | null;
+  level1: number | null;
+  level2: number;
+  level3: number;
+  notificationBreaches: number | null;
+  wanted: number | null;
+  missing: number | null;
+  sopos: number | null;
+  shpos: number | null;
+  civilOrderBreaches: number | null;
+  statutorySupervision: number | null;
+  recalls: number | null;
+  furtherSeriousOffences: number | null;
+}
+
+export interface SogCsvTable {
+  label: string;
+  periodEnd: string;
+  rows: SogCsvRow[];
+  notes: string[];
+}
+
+/** Column heading and value, in the order the SOG table is read. */
+export const SOG_COLUMNS: ReadonlyArray<[string, keyof SogCsvRow]> = [
+  ['Area', 'area'],
+  ['Population (mid-year estimate)', 'population'],
+  ['RSOs at liberty on 31 March', 'rsosAtLiberty'],
+  ['RSOs per 100,000 population', 'rsosPer100k'],
+  ['MAPPA Level 1', 'level1'],
+  ['MAPPA Level 2', 'level2'],
+  ['MAPPA Level 3', 'level3'],
+  ['Notification breaches', 'notificationBreaches'],
+  ['Wanted', 'wanted'],
+  ['Missing', 'missing'],
+  ['SOPOs in force', 'sopos'],
+  ['SHPOs in force', 'shpos'],
+  ['Breaches of SOPO/SHPO', 'civilOrderBreaches'],
+  ['On statutory supervision', 'statutorySupervision'],
+  ['Recalls to custody', 'recalls'],
+  ['Further serious offences', 'furtherSeriousOffences'],
+];
+
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value !== 'number') text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function sogTableCsv(table: SogCsvTable): string {
+  const lines = [
+    [`MAPPA annual return ${table.label}`, `as at ${table.periodEnd}`].map(csvCell).join(','),
+    SOG_COLUMNS.map(([heading]) => csvCell(heading)).join(','),
+    ...table.rows.map((row) => SOG_COLUMNS.map(([, key]) => csvCell(row[key])).join(',')),
+    '',
+    ...table.notes.map((note) => csvCell(`Note: ${note}`)),
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+}
