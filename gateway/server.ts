@@ -39,6 +39,7 @@ const SERVICE_LABELS: Record<string, string> = {
   dundee: 'Dundee City council',
   angus: 'Angus council',
   'perth-and-kinross': 'Perth & Kinross council',
+  coordination: 'MAPPA co-ordination',
 };
 
 /**

@@ -32,10 +32,10 @@ export function caseContractFields(): readonly FieldDefinitionNode[] {
 
 /** Shared scalars, enums and value types: everything in the contract except CaseContract itself. */
 function sharedTypesSdl(): string {
-  return contractDefinitions()
+  const contract = contractDefinitions()
     .filter((d) => !(d.kind === Kind.OBJECT_TYPE_DEFINITION && d.name.value === 'CaseContract'))
-    .map((d) => print(d))
-    .join('\n\n');
+    .map((d) => print(d));
+  return [...contract, readFileSync(join(__dirname, 'audit-log.graphql'), 'utf8')].join('\n\n');
 }
 
 function fieldLines(fields: readonly FieldDefinitionNode[], suffix = ''): string {

@@ -4,24 +4,10 @@
  * missing figures (an owner that did not answer) are left empty, never written as 0.
  */
 
-export interface SogCsvRow {
-  area: string;
-  population: number;
-  rsosAtLiberty: number | null;
-  rsosPer100k: number | null;
-  level1: number | null;
-  level2: number;
-  level3: number;
-  notificationBreaches: number | null;
-  wanted: number | null;
-  missing: number | null;
-  sopos: number | null;
-  shpos: number | null;
-  civilOrderBreaches: number | null;
-  statutorySupervision: number | null;
-  recalls: number | null;
-  furtherSeriousOffences: number | null;
-}
+import type { SogRow } from '../../subgraphs/coordination/rules';
+
+/** A row of the SOG table as the coordination subgraph computes it, without the routing key. */
+export type SogCsvRow = Omit<SogRow, 'authority'>;
 
 export interface SogCsvTable {
   label: string;

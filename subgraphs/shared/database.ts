@@ -68,7 +68,7 @@ async function runMigrationsAsOwner(options: DatabaseOptions, logger: CountingLo
     migrationsTransactionMode: 'each',
     synchronize: false,
     logger,
-    extra: { max: 1, connectionTimeoutMillis: 10_000 },
+    extra: { max: 1, connectionTimeoutMillis: 30_000 },
   });
   await migrator.initialize();
   try {
@@ -106,7 +106,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     synchronize: false,
     logger,
     maxQueryExecutionTime: 1000,
-    extra: { max: options.poolSize ?? 8, connectionTimeoutMillis: 10_000, ...(role ? { options: `-c role=${role}` } : {}) },
+    extra: { max: options.poolSize ?? 8, connectionTimeoutMillis: 30_000, ...(role ? { options: `-c role=${role}` } : {}) },
   });
   await dataSource.initialize();
   if (role) await assumeRole(dataSource, role);

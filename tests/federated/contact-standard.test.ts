@@ -230,9 +230,11 @@ describe('the co-ordinator\'s report', () => {
   });
 
   it('is refused to council staff, and rejects a period that ends before it starts', async () => {
-    const refused = await t.query(REPORT, { from: '2026-11-01', to: TEST_TODAY }, 'angus-case-manager');
-    expect(refused.data.complianceReport).toBeNull();
-    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    for (const who of ['angus-case-manager', 'dundee-case-manager', 'angus-team-manager'] as const) {
+      const refused = await t.query(REPORT, { from: '2026-11-01', to: TEST_TODAY }, who);
+      expect(refused.data?.complianceReport ?? null).toBeNull();
+      expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    }
     const backwards = await t.query(REPORT, { from: TEST_TODAY, to: '2026-11-01' });
     expect(backwards.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
   });

@@ -9,7 +9,7 @@ import { addDays, addMonthsToDay, dayNumber, fromDayNumber } from '../../../../s
 import type { CouncilDataset } from '../../../../scripts/demo-data';
 import { groupBy } from '../../../shared/group';
 import { id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
-import { fullField, insertOnce, notAfterToday, requireCouncilReader, requireFullCouncilView, requireManager, staffMember, userOf, writableCase } from '../../case-access';
+import { fullField, insertOnce, summaryField, notAfterToday, requireCouncilReader, requireFullCouncilView, requireManager, staffMember, userOf, writableCase } from '../../case-access';
 import type { CaseRow, StaffRow } from '../../data/cases';
 import { CouncilFeature, DemoRng, perRequest } from '../../feature';
 import type { CouncilContext } from '../../resolvers';
@@ -207,7 +207,8 @@ export const fileAuditsFeature: CouncilFeature = {
     [`${names.typePrefix}Case`]: {
       fileAudits: fullField(async (c, ctx) => Promise.all((await auditsLoader(ctx).load(c.id)).map(toGraphQL(ctx)))),
       nextFileAuditDue: fullField(async (c, ctx) => auditStatus(c, await lastAudit(c, ctx), ctx.deps.today()).due),
-      auditOverdue: fullField(async (c, ctx) => auditStatus(c, await lastAudit(c, ctx), ctx.deps.today()).overdue),
+      // A flag, like reviewOverdue: MAPPA partners who see the summary see that an audit is overdue, not the audit.
+      auditOverdue: summaryField(async (c, ctx) => auditStatus(c, await lastAudit(c, ctx), ctx.deps.today()).overdue),
     },
     Query: {
       [`${names.fieldPrefix}GradingScale`]: () => SIX_POINT_SCALE.map((g) => ({ value: g.value, label: g.label })),
