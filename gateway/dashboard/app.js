@@ -90,17 +90,15 @@
     if (unexpected.length) say(`${what}: ${[...new Set(unexpected.map((e) => e.message))].join(' ')}`, 'error');
   }
 
-  const caseFields = CASE_TYPES.map((t) => `... on ${t} { nextCaseReviewDue reviewOverdue }`).join(' ');
-  // Quarterly file audits are each council's own quality assurance: its staff and inspectors see them.
-  const canSeeAudits = () => state.user.roles.includes('INSPECTOR') || ['CASE_MANAGER', 'TEAM_MANAGER', 'SERVICE_MANAGER'].some((r) => state.user.roles.includes(r));
-  const auditFields = () => (canSeeAudits() ? CASE_TYPES.map((t) => `... on ${t} { nextFileAuditDue auditOverdue }`).join(' ') : '');
+  // Review and audit due dates are part of the MAPPA summary: partners see that they are overdue, not their content.
+  const caseFields = CASE_TYPES.map((t) => `... on ${t} { nextCaseReviewDue reviewOverdue nextFileAuditDue auditOverdue }`).join(' ');
 
   const listQuery = () => `query CoordinatorList($filter: CoordinatorListFilter) {
     coordinatorList(filter: $filter) {
       asOf
       entries {
         level since councilArea complianceStatus nextReviewDue reviewOverdue openActions overdueActions
-        offender { id firstName lastName mappaLevel cases { __typename id authority status planReviewDate ${caseFields} ${auditFields()} } }
+        offender { id firstName lastName mappaLevel cases { __typename id authority status planReviewDate ${caseFields} } }
       }
     }
   }`;
@@ -494,7 +492,6 @@
         if (c.auditOverdue) cases.append(el('li', {}, personButton(e.offender), ` — ${area(c.authority)} quarterly file audit was due ${date(c.nextFileAuditDue)}`));
       }
     }
-    if (!canSeeAudits()) cases.append(el('li', { class: 'muted' }, 'Quarterly file audits: each council and the inspectors see these; they are not shared with the MAPPA unit.'));
     for (const a of actions || []) acts.append(el('li', {}, a.offender ? personButton(a.offender) : 'General', ` — ${a.description}; ${AGENCY[a.ownerAgency] || a.ownerAgency}, due ${date(a.dueOn)}`));
     for (const ul of [reviews, cases, acts]) if (!ul.children.length) ul.append(el('li', { class: 'muted' }, 'Nothing overdue.'));
   }

@@ -206,7 +206,7 @@ export const fileAuditsFeature: CouncilFeature = {
   resolvers: (names) => ({
     [`${names.typePrefix}Case`]: {
       fileAudits: fullField(async (c, ctx) => Promise.all((await auditsLoader(ctx).load(c.id)).map(toGraphQL(ctx)))),
-      nextFileAuditDue: fullField(async (c, ctx) => auditStatus(c, await lastAudit(c, ctx), ctx.deps.today()).due),
+      nextFileAuditDue: summaryField(async (c, ctx) => auditStatus(c, await lastAudit(c, ctx), ctx.deps.today()).due),
       // A flag, like reviewOverdue: MAPPA partners who see the summary see that an audit is overdue, not the audit.
       auditOverdue: summaryField(async (c, ctx) => auditStatus(c, await lastAudit(c, ctx), ctx.deps.today()).overdue),
     },
