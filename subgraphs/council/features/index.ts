@@ -13,6 +13,7 @@ import { transfersFeature } from './transfers';
 import { selfEvaluationFeature } from './self-evaluation';
 import { auditLogFeature } from './audit-log';
 import { annualReturnFeature } from './annual-return';
+import { restrictedDetailsFeature } from './restricted-details';
 
 /** Every slice of council case practice, in migration order. One line per feature. */
-export const COUNCIL_FEATURES: readonly CouncilFeature[] = [chronologyFeature, contactStandardFeature, staffFeature, riskToolsFeature, plansFeature, reviewsFeature, homeBackgroundReportsFeature, fileAuditsFeature, feedbackFeature, protectionFeature, transfersFeature, selfEvaluationFeature, auditLogFeature, annualReturnFeature];
+export const COUNCIL_FEATURES: readonly CouncilFeature[] = [chronologyFeature, contactStandardFeature, staffFeature, riskToolsFeature, plansFeature, reviewsFeature, homeBackgroundReportsFeature, fileAuditsFeature, feedbackFeature, protectionFeature, transfersFeature, selfEvaluationFeature, auditLogFeature, annualReturnFeature, restrictedDetailsFeature];
