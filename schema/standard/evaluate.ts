@@ -212,7 +212,7 @@ interface Ctx {
   days: Record<Requirement, number[]>;
 }
 
-function addInterval(day: number, { every, unit }: Interval): number {
+export function addInterval(day: number, { every, unit }: Interval): number {
   if (unit === 'MONTH') return addMonthsToDay(day, every);
   return day + every * (unit === 'WEEK' ? 7 : 1);
 }

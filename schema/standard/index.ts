@@ -29,3 +29,4 @@ export {
   type Requirement,
   type TimelineContact,
 } from './evaluate';
+export { evaluatePoliceVisits, type PoliceVisitInput, type PoliceVisitResult } from './police-visits';

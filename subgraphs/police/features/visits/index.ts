@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { z } from 'zod';
-import { CONTACT_OUTCOMES } from '../../../../schema/domain';
+import { Authority, CONTACT_OUTCOMES, ContactOutcome, ContactType, MappaLevel, RiskLevel } from '../../../../schema/domain';
+import { isIsoDate } from '../../../../schema/scalars';
+import { evaluatePoliceVisits, TimelineContact } from '../../../../schema/standard';
+import { addDays } from '../../../../schema/standard/dates';
 import { appError, badInput, forbidden } from '../../../../schema/errors';
 import { idempotencyKey, id, isoDate, parseInput } from '../../../shared/validate';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { PoliceFeature } from '../../feature';
-import type { PoliceVisitRow } from '../../data/register';
+import type { OffenderRow, PoliceVisitRow } from '../../data/register';
 import type { PoliceContext } from '../../resolvers';
 
 class AddPoliceVisitKeys1764400400000 implements MigrationInterface {
@@ -27,10 +31,64 @@ const visitInput = z.object({
   idempotencyKey: idempotencyKey(),
 });
 
+/** Police-only visit compliance: registered, and no open council case (those are judged in areaCompliance). */
+async function policeOnly(o: OffenderRow, ctx: PoliceContext) {
+  if (!o.registered_on) return null;
+  const holdings = await ctx.loaders.holdings.load(o.id);
+  if (holdings.some((h) => h.holding)) return null;
+  const visits = await ctx.loaders.visits.load(o.id);
+  return evaluatePoliceVisits({
+    registeredOn: o.registered_on,
+    riskLevel: o.police_risk_level as RiskLevel,
+    mappaLevel: o.mappa_level as MappaLevel,
+    visits: visits.map((v): TimelineContact => ({ id: v.id, date: v.visited_on, type: v.type as ContactType, outcome: v.outcome as ContactOutcome, agency: 'POLICE' })),
+    asOf: ctx.today(),
+  });
+}
+
 export const policeVisitsFeature: PoliceFeature = {
   name: 'visits',
   migrations: [AddPoliceVisitKeys1764400400000],
   resolvers: () => ({
+    Offender: {
+      policeVisitCompliance: async (o: OffenderRow, _: unknown, ctx: PoliceContext) => {
+        const r = await policeOnly(o, ctx);
+        return (
+          r && {
+            standardVersion: r.standardVersion,
+            asOf: r.asOf,
+            status: r.status,
+            reasons: r.reasons,
+            effectiveRiskLevel: r.effectiveRisk,
+            nextContactDue: null,
+            nextHomeVisitDue: null,
+            nextPoliceVisitDue: r.nextPoliceVisitDue,
+            breach: false,
+          }
+        );
+      },
+    },
+    Query: {
+      policeVisitsDue: async (_: unknown, args: { councilArea?: Authority | null; by?: string | null }, ctx: PoliceContext) => {
+        const user = ctx.caller.kind === 'user' ? ctx.caller.identity.user : null;
+        if (!user || !(user.org === 'POLICE' || user.org === 'MAPPA_UNIT')) throw forbidden('the police visit list');
+        if (args.by != null && !isIsoDate(args.by)) throw badInput('by', 'by: must be a date.');
+        const by = args.by ?? addDays(ctx.today(), 7);
+        const rows = await ctx.db.query<OffenderRow>(
+          `SELECT o.* FROM offenders o
+           WHERE o.registered_on IS NOT NULL AND ($1::text IS NULL OR o.council_area = $1)
+             AND NOT EXISTS (SELECT 1 FROM case_holdings h WHERE h.offender_id = o.id AND h.holding)
+           ORDER BY o.id`,
+          [args.councilArea ?? null],
+        );
+        rows.forEach((r) => ctx.loaders.offender.prime(r.id, r));
+        const results = await Promise.all(rows.map(async (o) => ({ o, r: (await policeOnly(o, ctx))! })));
+        return results
+          .filter(({ r }) => r.nextPoliceVisitDue <= by)
+          .sort((a, b) => a.r.nextPoliceVisitDue.localeCompare(b.r.nextPoliceVisitDue) || a.o.id.localeCompare(b.o.id))
+          .map(({ o, r }) => ({ offender: o, due: r.nextPoliceVisitDue, status: r.status, lastVisit: r.lastVisit }));
+      },
+    },
     Mutation: {
       recordPoliceVisit: async (_: unknown, { input }: { input: unknown }, ctx: PoliceContext) => {
         const user = ctx.caller.kind === 'user' ? ctx.caller.identity.user : null;
@@ -45,7 +103,10 @@ export const policeVisitsFeature: PoliceFeature = {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING *`,
             [`PV-${randomUUID()}`, v.offenderId, v.visitedOn, v.type, v.outcome, v.officer, v.idempotencyKey, user.sub],
           )) as PoliceVisitRow[];
-          if (inserted.length) return inserted;
+          if (inserted.length) {
+            await logEvent(runner, { event: 'COLLECTION', actor: user, justification: justificationOf(ctx.caller), recordType: 'POLICE_VISIT', recordId: inserted[0].id, personId: v.offenderId, fields: ['visitedOn', 'type', 'outcome', 'officer'] });
+            return inserted;
+          }
           const existing = (await runner.query('SELECT * FROM police_visits WHERE idempotency_key = $1', [v.idempotencyKey])) as PoliceVisitRow[];
           if (existing[0].offender_id !== v.offenderId) throw badInput('idempotencyKey', 'idempotencyKey: already used for another nominal.');
           return existing;
