@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Supergraph } from '@apollo/federation-internals';
+import { parse, validate } from 'graphql';
 import { readmeWithTable } from '../../scripts/config-table';
 
 /** The README is a contract: its commands exist and its configuration table is the services' own. */
@@ -25,4 +27,12 @@ it('shows the configuration table the services actually read (npm run docs:confi
 
 it('is the test command CI runs', () => {
   expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toMatch(/^npm test$/m);
+});
+
+it('shows example queries that are valid against the public schema', () => {
+  const api = Supergraph.build(readFileSync(join(ROOT, 'gateway', 'supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+  const examples = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const inline = [...readme.matchAll(/-d '\{"query":"(.*?)"\}'/g)].map((m) => m[1].replace(/\\"/g, '"'));
+  expect(examples.length + inline.length).toBeGreaterThanOrEqual(2);
+  for (const q of [...examples, ...inline]) expect(validate(api, parse(q)).map((e) => e.message)).toEqual([]);
 });
