@@ -33,7 +33,7 @@ export interface SubgraphOptions<C extends BaseContext> {
    * written to `db` before the response leaves, or the response is withheld. Every subgraph that
    * serves personal data must set it.
    */
-  audit?: { db: Queryable; owner: string; records: readonly AuditedType[] };
+  audit: { db: Queryable; owner: string; records: readonly AuditedType[] };
 }
 
 function representationCap(max: number): ApolloServerPlugin<BaseContext> {

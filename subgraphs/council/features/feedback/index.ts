@@ -41,6 +41,7 @@ interface ResponseRow {
   id: string;
   kind: FeedbackKind;
   case_id: string | null;
+  offender_id: string | null;
   agency_name: string | null;
   received_on: string;
   comments: string | null;
@@ -88,8 +89,28 @@ const scoresLoader = (ctx: CouncilContext) =>
 
 const question = (code: string) => ({ ...QUESTION.get(code)! });
 
+/**
+ * The nominal a row concerns, kept beside it so every read can be logged against the person (s.62)
+ * without a join: filled from the case by the database itself, so no writer can forget it.
+ */
+class AddFeedbackPerson1764401800000 implements MigrationInterface {
+  name = 'AddFeedbackPerson1764401800000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE feedback_responses ADD COLUMN offender_id text');
+    await q.query('UPDATE feedback_responses t SET offender_id = c.offender_id FROM cases c WHERE c.id = t.case_id');
+    await q.query(`CREATE FUNCTION feedback_person() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN NEW.offender_id := (SELECT offender_id FROM cases WHERE id = NEW.case_id); RETURN NEW; END $$`);
+    await q.query('CREATE TRIGGER feedback_person BEFORE INSERT OR UPDATE OF case_id ON feedback_responses FOR EACH ROW EXECUTE FUNCTION feedback_person()');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TRIGGER feedback_person ON feedback_responses; DROP FUNCTION feedback_person(); ALTER TABLE feedback_responses DROP COLUMN offender_id');
+  }
+}
+
 const toGraphQL = (ctx: CouncilContext) => (r: ResponseRow) => ({
   id: r.id,
+  // Not in the schema: the person a named client questionnaire concerns, for the s.62 log.
+  personId: r.offender_id,
   kind: r.kind,
   caseId: r.case_id,
   agencyName: r.agency_name,
@@ -189,7 +210,8 @@ function demo(dataset: CouncilDataset, rng: DemoRng, names: AuthorityNames, toda
 export const feedbackFeature: CouncilFeature = {
   name: 'feedback',
   schemaFile: `${__dirname}/schema.graphql`,
-  migrations: [CreateFeedback1764401337000],
+  migrations: [CreateFeedback1764401337000, AddFeedbackPerson1764401800000],
+  audited: () => [{ typeName: 'FeedbackResponse', refOf: (r: { id: string; personId: string | null }) => ({ recordType: 'FEEDBACK_RESPONSE', recordId: r.id, personId: r.personId }) }],
   demo,
   resolvers: (names) => ({
     Query: {

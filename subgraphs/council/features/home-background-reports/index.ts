@@ -33,6 +33,7 @@ type HbrAction = 'REQUESTED' | 'PRISON_INTERVIEW' | 'ADDRESS_VISIT' | 'SUBMITTED
 export interface HbrRow {
   id: string;
   case_id: string;
+  offender_id: string | null;
   requested_by: string;
   requested_on: string;
   due_on: string;
@@ -153,6 +154,8 @@ const toGraphQL = (ctx: CouncilContext) => (r: HbrRow) => {
   const step = async (s: HbrStepRow) => ({ id: s.id, staffMember: staff(await ctx.loaders.staff.load(s.staff_id)), notes: s.notes, prison: s.prison, interviewedOn: s.occurred_on, visitedOn: s.occurred_on });
   return {
     id: r.id,
+    // Not in the schema: the person the report concerns, for the s.62 log.
+    personId: r.offender_id,
     caseId: r.case_id,
     requestedBy: r.requested_by,
     requestedOn: r.requested_on,
@@ -170,6 +173,24 @@ const toGraphQL = (ctx: CouncilContext) => (r: HbrRow) => {
       (await loaders(ctx).history.load(r.id)).map((h) => ({ action: h.action, occurredOn: h.occurred_on, summary: h.summary, recordedBy: h.recorded_by, recordedAt: h.recorded_at })),
   };
 };
+
+/**
+ * The nominal a row concerns, kept beside it so every read can be logged against the person (s.62)
+ * without a join: filled from the case by the database itself, so no writer can forget it.
+ */
+class AddHbrPerson1764401800000 implements MigrationInterface {
+  name = 'AddHbrPerson1764401800000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE home_background_reports ADD COLUMN offender_id text');
+    await q.query('UPDATE home_background_reports t SET offender_id = c.offender_id FROM cases c WHERE c.id = t.case_id');
+    await q.query(`CREATE FUNCTION hbr_person() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN NEW.offender_id := (SELECT offender_id FROM cases WHERE id = NEW.case_id); RETURN NEW; END $$`);
+    await q.query('CREATE TRIGGER hbr_person BEFORE INSERT OR UPDATE OF case_id ON home_background_reports FOR EACH ROW EXECUTE FUNCTION hbr_person()');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TRIGGER hbr_person ON home_background_reports; DROP FUNCTION hbr_person(); ALTER TABLE home_background_reports DROP COLUMN offender_id');
+  }
+}
 
 /** A report is case content: only callers with the full view of its case may read it. */
 async function readableReport(ctx: CouncilContext, reportId: string): Promise<HbrRow | null> {
@@ -302,7 +323,8 @@ function demo(dataset: CouncilDataset, rng: DemoRng, names: AuthorityNames, toda
 export const homeBackgroundReportsFeature: CouncilFeature = {
   name: 'home-background-reports',
   schemaFile: `${__dirname}/schema.graphql`,
-  migrations: [CreateHomeBackgroundReports1764401137000],
+  migrations: [CreateHomeBackgroundReports1764401137000, AddHbrPerson1764401800000],
+  audited: (names) => [{ typeName: 'HomeBackgroundReport', refOf: (r: { id: string; personId: string | null }) => ({ recordType: 'HOME_BACKGROUND_REPORT', recordId: r.id, personId: r.personId }) }],
   demo,
   resolvers: (names) => ({
     [`${names.typePrefix}Case`]: {
