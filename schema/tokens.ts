@@ -1,4 +1,4 @@
-import { generateKeyPairSync, KeyObject, createPrivateKey, createPublicKey } from 'node:crypto';
+import { generateKeyPairSync, KeyObject, createPrivateKey, createPublicKey, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt, { JwtPayload } from 'jsonwebtoken';
@@ -102,6 +102,8 @@ export function signInternalToken(identity: RequestIdentity, audience: string, g
     issuer: GATEWAY_ISSUER,
     audience,
     expiresIn: INTERNAL_TOKEN_SECONDS,
+    // One token per subgraph call: subgraphs refuse a second use (see OneTimeTokens).
+    jwtid: randomUUID(),
   });
 }
 
@@ -133,7 +135,28 @@ export function verifyInternalToken(token: string, audience: string, issuers: Re
 }
 
 export function signServiceToken(service: string, audience: string, key: KeyObject): string {
-  return jwt.sign({ svc: true }, key, { algorithm: ALGORITHM, issuer: service, audience, expiresIn: INTERNAL_TOKEN_SECONDS });
+  return jwt.sign({ svc: true }, key, { algorithm: ALGORITHM, issuer: service, audience, expiresIn: INTERNAL_TOKEN_SECONDS, jwtid: randomUUID() });
+}
+
+/**
+ * Internal and service tokens are single-use: a token lifted from the internal network cannot be
+ * replayed against the same subgraph within its 60 seconds. Ids are remembered until the token
+ * expires; a token without an id is refused outright.
+ */
+export class OneTimeTokens {
+  private readonly seen = new Map<string, number>();
+  constructor(private readonly now: () => number = () => Math.floor(Date.now() / 1000)) {}
+
+  /** True the first time a (verified) token is presented, false on every later use. */
+  use(token: string): boolean {
+    const payload = jwt.decode(token);
+    if (!payload || typeof payload !== 'object' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return false;
+    const now = this.now();
+    if (this.seen.size > 10_000) for (const [id, exp] of this.seen) if (exp < now) this.seen.delete(id);
+    if (this.seen.has(payload.jti)) return false;
+    this.seen.set(payload.jti, payload.exp);
+    return true;
+  }
 }
 
 export function bearer(header: string | undefined | null): string | null {

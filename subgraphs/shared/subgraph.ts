@@ -6,7 +6,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { DocumentNode, GraphQLError } from 'graphql';
 import { appError, maskError } from '../../schema/errors';
-import { bearer, InternalCaller, verifyInternalToken } from '../../schema/tokens';
+import { bearer, InternalCaller, OneTimeTokens, verifyInternalToken } from '../../schema/tokens';
 import { attachAuditTrail, auditPlugin, AuditedType, auditRecordFields, AuditTrail, Queryable } from './audit-log';
 import { RunningServer, sendJson, serveApollo } from './http';
 
@@ -66,9 +66,11 @@ export async function startSubgraph<C extends BaseContext>(options: SubgraphOpti
     plugins: [representationCap(options.maxRepresentations) as ApolloServerPlugin<C>, ApolloServerPluginInlineTraceDisabled() as ApolloServerPlugin<C>, auditPlugin<C>()],
   });
   await server.start();
+  const oneTime = new OneTimeTokens();
   const authenticate = async (req: IncomingMessage): Promise<C> => {
     const token = bearer(req.headers.authorization);
-    const caller = token ? verifyInternalToken(token, options.name, options.trustedIssuers) : null;
+    const verified = token ? verifyInternalToken(token, options.name, options.trustedIssuers) : null;
+    const caller = verified && oneTime.use(token!) ? verified : null;
     if (!caller) {
       throw new GraphQLError('Authentication required.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     }

@@ -90,6 +90,14 @@ describe('direct subgraph calls without the gateway credential', () => {
     expect(res.json.data).toBeUndefined();
   });
 
+  it('a gateway token captured on the internal network cannot be replayed, even against the same subgraph', async () => {
+    const token = internal('dundee-case-manager', 'dundee');
+    expect((await postGraphQL(url('dundee'), { query: '{ dundeeCaseload(first: 5) { totalCount } }' }, token)).status).toBe(200);
+    const replay = await postGraphQL(url('dundee'), { query: '{ dundeeCaseload(first: 5) { totalCount } }' }, token);
+    expect(replay.status).toBe(401);
+    expect(replay.json.data).toBeUndefined();
+  });
+
   it('an expired gateway token is refused', async () => {
     const key = loadOrCreateKeyPair(t.keysDir, 'gateway').privateKey;
     const token = craftJwt(
@@ -118,15 +126,16 @@ describe('direct subgraph calls without the gateway credential', () => {
   });
 
   it("a council's service token cannot read the register, nor claim another council's cases", async () => {
-    const token = signServiceToken('angus', 'police', loadOrCreateKeyPair(t.keysDir, 'angus').privateKey);
-    const read = await postGraphQL(url('police'), { query: '{ offenders(first: 5) { totalCount } }' }, token);
+    // Internal tokens are single-use, so each request gets its own.
+    const token = () => signServiceToken('angus', 'police', loadOrCreateKeyPair(t.keysDir, 'angus').privateKey);
+    const read = await postGraphQL(url('police'), { query: '{ offenders(first: 5) { totalCount } }' }, token());
     expect(read.json.data).toBeNull();
     expect(codesOf(read.json)).toEqual(['FORBIDDEN']);
     const before = t.statements().police;
     const claim = await postGraphQL(
       url('police'),
       { query: 'mutation($i: CaseHolderInput!) { recordCaseHolder(input: $i) { caseId } }', variables: { i: { offenderId: dundeeOnlyPerson, authority: 'DUNDEE', caseId: 'DC-999999', holding: false } } },
-      token,
+      token(),
     );
     expect(claim.json.data).toBeNull();
     expect(codesOf(claim.json)).toEqual(['FORBIDDEN']);
@@ -184,18 +193,18 @@ describe('crafted _entities representations with a valid gateway token', () => {
   });
 
   it('more representations than the cap in one _entities call are refused before any database work', async () => {
-    const token = internal('dundee-case-manager', 'dundee');
-    const ok = await postGraphQL(url('dundee'), { query: CASE_ENTITIES, variables: { representations: reps(Array(1000).fill(level1Dundee[0])) } }, token);
+    const token = () => internal('dundee-case-manager', 'dundee');
+    const ok = await postGraphQL(url('dundee'), { query: CASE_ENTITIES, variables: { representations: reps(Array(1000).fill(level1Dundee[0])) } }, token());
     expect(ok.json.data._entities).toHaveLength(1000);
     const before = t.statements();
-    const res = await postGraphQL(url('dundee'), { query: CASE_ENTITIES, variables: { representations: reps(Array(1001).fill(level1Dundee[0])) } }, token);
+    const res = await postGraphQL(url('dundee'), { query: CASE_ENTITIES, variables: { representations: reps(Array(1001).fill(level1Dundee[0])) } }, token());
     expect(res.json.data).toBeUndefined();
     expect(res.json.errors).toEqual([expect.objectContaining({ message: 'At most 1000 representations per request.', extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'representations' }) })]);
     expect(statementDelta(before, t.statements()).dundee).toBe(0);
   });
 
   it('slipping past the cap (renamed variable, literal list, _entities repeated under aliases) is refused with 400', async () => {
-    const token = internal('dundee-case-manager', 'dundee');
+    const token = () => internal('dundee-case-manager', 'dundee');
     const many = reps(Array(1001).fill(level1Dundee[0]));
     const literal = `[${many.map((r) => `{ __typename: "DundeeCase", id: "${r.id}" }`).join(', ')}]`;
     const attempts = [
@@ -208,7 +217,7 @@ describe('crafted _entities representations with a valid gateway token', () => {
     ];
     for (const body of attempts) {
       const before = t.statements();
-      const res = await postGraphQL(url('dundee'), body, token);
+      const res = await postGraphQL(url('dundee'), body, token());
       expect(res.status).toBe(400);
       expect(res.json.data).toBeUndefined();
       expect(codesOf(res.json)).toEqual(['BAD_USER_INPUT']);

@@ -1,5 +1,6 @@
 import { createHmac, generateKeyPairSync, KeyObject } from 'node:crypto';
-import { generateKeyPair, GATEWAY_ISSUER, signInternalToken, signServiceToken, signUserToken, verifyInternalToken, verifyUserToken } from '../../schema/tokens';
+import jwt from 'jsonwebtoken';
+import { generateKeyPair, GATEWAY_ISSUER, OneTimeTokens, signInternalToken, signServiceToken, signUserToken, verifyInternalToken, verifyUserToken } from '../../schema/tokens';
 import { User } from '../../schema/identity';
 
 const user: User = { sub: 'AC-S01', name: 'Test Case Manager', org: 'ANGUS', roles: ['CASE_MANAGER'] };
@@ -60,5 +61,23 @@ describe('verifyInternalToken', () => {
   it('refuses a token signed by an unknown P-256 key', () => {
     const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     expect(verifyInternalToken(signInternalToken(identity, 'angus', stranger.privateKey), 'angus', issuers)).toBeNull();
+  });
+});
+
+describe('OneTimeTokens', () => {
+  const gateway = generateKeyPair();
+  const identity = { user, justification: null };
+
+  it('accepts each internal token once', () => {
+    const once = new OneTimeTokens();
+    const token = signInternalToken(identity, 'angus', gateway.privateKey);
+    expect(once.use(token)).toBe(true);
+    expect(once.use(token)).toBe(false);
+    expect(once.use(signInternalToken(identity, 'angus', gateway.privateKey))).toBe(true);
+  });
+
+  it('refuses a token with no id, which could otherwise be replayed', () => {
+    const noId = jwt.sign({ user }, gateway.privateKey, { algorithm: 'ES256', issuer: GATEWAY_ISSUER, audience: 'angus', expiresIn: 60 });
+    expect(new OneTimeTokens().use(noId)).toBe(false);
   });
 });
