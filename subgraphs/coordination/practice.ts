@@ -56,6 +56,12 @@ async function bumpVersion(runner: QueryRunner, table: string, rowId: string, ex
   if (count === 0) throw conflict('Someone else changed this record after you read it. Reload it and try again.');
 }
 
+/** The parts an input wrote, by input field name (for the s.62 log): never the values, nor the keys and versions that only steer the write. */
+const collected = (input: Record<string, unknown>) =>
+  Object.keys(input)
+    .filter((k) => input[k] != null && !['idempotencyKey', 'expectedVersion', 'referralId', 'meetingId', 'actionId'].includes(k))
+    .sort();
+
 // ---- Referrals -------------------------------------------------------------------------------
 
 const referralInput = z
@@ -77,7 +83,7 @@ const referralInput = z
     if (v.setting === 'COMMUNITY' && v.expectedReleaseOn) ctx.addIssue({ code: 'custom', path: ['expectedReleaseOn'], message: 'applies only to a referral from custody' });
   });
 
-export async function makeReferral(user: User, raw: unknown, deps: CoordinationDeps): Promise<ReferralRow> {
+export async function makeReferral(user: User, raw: unknown, deps: CoordinationDeps, justification: string | null = null): Promise<ReferralRow> {
   if (!canMakeReferral(user)) throw forbidden('MAPPA referrals');
   const input = parseInput(referralInput, raw);
   notAfter(input.referredOn, deps.today(), 'referredOn');
@@ -111,6 +117,7 @@ export async function makeReferral(user: User, raw: unknown, deps: CoordinationD
     if (created) {
       const [open] = (await runner.query(`SELECT id FROM referrals WHERE offender_id = $1 AND status = 'PENDING' AND id <> $2`, [input.offenderId, row.id])) as { id: string }[];
       if (open) throw conflict(`Referral ${open.id} for ${input.offenderId} is still waiting for a decision.`);
+      await logEvent(runner, { event: 'COLLECTION', actor: user, justification, recordType: 'MappaReferral', recordId: row.id, personId: input.offenderId, fields: collected({ ...input, referringAgency: agency }) });
     }
     return row;
   });
@@ -129,7 +136,7 @@ const decideInput = z
   });
 
 /** Accepting starts Level 2/3 management at the proposed level and sets the first-meeting deadline. */
-export async function decideReferral(user: User, raw: unknown, deps: CoordinationDeps): Promise<string> {
+export async function decideReferral(user: User, raw: unknown, deps: CoordinationDeps, justification: string | null = null): Promise<string> {
   requireCoordinator(user, 'decisions on MAPPA referrals');
   const input = parseInput(decideInput, raw);
   const decidedOn = input.decidedOn ?? deps.today();
@@ -159,6 +166,16 @@ export async function decideReferral(user: User, raw: unknown, deps: Coordinatio
         referral.id,
       ]);
     }
+    await logEvent(runner, {
+      event: 'ALTERATION',
+      actor: user,
+      justification,
+      recordType: 'MappaReferral',
+      recordId: referral.id,
+      personId: referral.offender_id,
+      fields: collected({ decision: input.decision, reason: input.reason, decidedOn }),
+      note: accepted ? 'accepted: MAPPA management starts at the proposed level' : 'challenged',
+    });
   });
   return input.referralId;
 }
@@ -174,7 +191,7 @@ const scheduleInput = z.object({
   idempotencyKey: idempotencyKey(),
 });
 
-export async function scheduleMeeting(user: User, raw: unknown, deps: CoordinationDeps): Promise<MeetingRow> {
+export async function scheduleMeeting(user: User, raw: unknown, deps: CoordinationDeps, justification: string | null = null): Promise<MeetingRow> {
   requireCoordinator(user, 'the MAPPA meeting calendar');
   const input = parseInput(scheduleInput, raw);
   if (new Set(input.offenderIds).size !== input.offenderIds.length) throw badInput('offenderIds', 'offenderIds: each person once.');
@@ -208,6 +225,10 @@ export async function scheduleMeeting(user: User, raw: unknown, deps: Coordinati
          JOIN unnest($3::text[], $4::text[]) AS r(offender_id, id) ON r.offender_id = p.offender_id`,
         [row.id, input.offenderIds, referrals.map((r) => r.offender_id), referrals.map((r) => r.id)],
       );
+      // One entry per person to be discussed, so a search by person finds it.
+      for (const personId of input.offenderIds) {
+        await logEvent(runner, { event: 'COLLECTION', actor: user, justification, recordType: 'MappaMeeting', recordId: row.id, personId, fields: collected(input) });
+      }
     }
     return row;
   });
@@ -233,7 +254,7 @@ const outcomeInput = z.object({
 });
 
 /** Records a held meeting in one transaction: attendees, decisions (level changes included), actions, minutes, next review. */
-export async function recordMeetingOutcome(user: User, raw: unknown, deps: CoordinationDeps): Promise<string> {
+export async function recordMeetingOutcome(user: User, raw: unknown, deps: CoordinationDeps, justification: string | null = null): Promise<string> {
   requireCoordinator(user, 'MAPPA meeting records');
   const input = parseInput(outcomeInput, raw);
   notAfter(input.heldOn, deps.today(), 'heldOn');
@@ -318,6 +339,18 @@ export async function recordMeetingOutcome(user: User, raw: unknown, deps: Coord
       deps.today(),
       user.sub,
     ]);
+    // One entry per person discussed, naming the parts of the record that concern them.
+    for (const personId of people) {
+      const fields = [
+        ...(input.actions.some((a) => a.offenderId === personId) ? ['actions'] : []),
+        'attendees',
+        ...(input.decisions.some((d) => d.offenderId === personId) ? ['decisions'] : []),
+        'heldOn',
+        'minutes',
+        ...(input.nextReviewOn ? ['nextReviewOn'] : []),
+      ];
+      await logEvent(runner, { event: 'ALTERATION', actor: user, justification, recordType: 'MappaMeeting', recordId: meeting.id, personId, fields, note: 'recorded as held' });
+    }
   });
   return input.meetingId;
 }
@@ -329,7 +362,7 @@ const completeInput = z.object({
   note: freeText(2000).nullish(),
 });
 
-export async function completeAction(user: User, raw: unknown, deps: CoordinationDeps): Promise<string> {
+export async function completeAction(user: User, raw: unknown, deps: CoordinationDeps, justification: string | null = null): Promise<string> {
   const input = parseInput(completeInput, raw);
   notAfter(input.completedOn, deps.today(), 'completedOn');
   await deps.db.transaction(async (runner) => {
@@ -341,6 +374,7 @@ export async function completeAction(user: User, raw: unknown, deps: Coordinatio
     if (action.completed_on) throw conflict(`Action ${action.id} was already completed on ${action.completed_on}.`);
     if (input.completedOn < action.held_on) throw badInput('completedOn', 'completedOn: cannot be before the meeting that set the action.');
     await bumpVersion(runner, 'meeting_actions', action.id, input.expectedVersion, 'completed_on = $3, completion_note = $4, completed_by = $5', [input.completedOn, input.note ?? null, user.sub]);
+    await logEvent(runner, { event: 'ALTERATION', actor: user, justification, recordType: 'MappaAction', recordId: action.id, personId: action.offender_id, fields: collected(input) });
   });
   return input.actionId;
 }
@@ -423,7 +457,7 @@ const progressInput = z
     if (v.status && !v.expectedVersion) ctx.addIssue({ code: 'custom', path: ['expectedVersion'], message: 'is required to change the status' });
   });
 
-export async function recordImprovementProgress(user: User, raw: unknown, deps: CoordinationDeps): Promise<string> {
+export async function recordImprovementProgress(user: User, raw: unknown, deps: CoordinationDeps, justification: string | null = null): Promise<string> {
   requireCoordinator(user, 'the Tayside improvement plan');
   const input = parseInput(progressInput, raw);
   notAfter(input.recordedOn, deps.today(), 'recordedOn');
@@ -449,6 +483,8 @@ export async function recordImprovementProgress(user: User, raw: unknown, deps: 
       (first) => first.action_id === action.id,
     );
     if (created && input.status && input.status !== current) await runner.query('UPDATE improvement_actions SET version = version + 1 WHERE id = $1', [action.id]);
+    // Not about any person: logged for self-monitoring only.
+    if (created) await logEvent(runner, { event: 'ALTERATION', actor: user, justification, recordType: 'TaysideImprovementAction', recordId: action.id, personId: null, fields: collected(input) });
   });
   return input.actionId;
 }

@@ -8,6 +8,7 @@ import { RequestIdentity, User } from '../../schema/identity';
 import { scalarResolvers } from '../../schema/scalars';
 import { InternalCaller } from '../../schema/tokens';
 import { dayNumber } from '../../schema/standard/dates';
+import { justificationOf } from '../shared/audit-log';
 import { auditLogResolver } from '../shared/audit-log-query';
 import { isoDate, parseInput } from '../shared/validate';
 import { ActionRow, CoordinationLoaders, DisclosureRow, ImprovementActionRow, levelCountsAt, managedPeople, MeetingRow, MinutesRow, ReferralRow } from './data/records';
@@ -59,6 +60,16 @@ async function visibleReferral(ctx: CoordinationContext, id: string): Promise<Re
 async function onlyVisible<T>(ctx: CoordinationContext, rows: T[], view: (row: T) => Promise<MappaRecordView>): Promise<T[]> {
   const views = await Promise.all(rows.map(view));
   return rows.filter((_, i) => views[i] !== 'NONE');
+}
+
+/**
+ * The actions of a meeting a partner may read: general ones, those its own agency owns (it has to
+ * do them), and those about people it is involved with. The co-ordinator and inspectors read all.
+ */
+async function visibleActions(ctx: CoordinationContext, rows: ActionRow[]): Promise<ActionRow[]> {
+  const user = userOf(ctx);
+  if (mappaRecordView(user, []) === 'FULL') return rows;
+  return onlyVisible(ctx, rows, async (a) => (!a.offender_id || a.owner_agency === user.org ? 'PARTNER' : personView(ctx, a.offender_id)));
 }
 
 const action = (ctx: CoordinationContext) => (a: ActionRow) => ({
@@ -236,12 +247,14 @@ export const coordinationResolvers = {
     coordinationAuditLog: auditLogResolver<CoordinationContext>('MAPPA_UNIT', (ctx) => ctx.deps.db),
   },
   Mutation: {
-    makeMappaReferral: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) => makeReferral(userOf(ctx), input, ctx.deps),
-    decideMappaReferral: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) => ctx.loaders.referral.load(await decideReferral(userOf(ctx), input, ctx.deps)),
-    scheduleMappaMeeting: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) => scheduleMeeting(userOf(ctx), input, ctx.deps),
-    recordMappaMeetingOutcome: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) => ctx.loaders.meeting.load(await recordMeetingOutcome(userOf(ctx), input, ctx.deps)),
+    makeMappaReferral: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) => makeReferral(userOf(ctx), input, ctx.deps, justificationOf(ctx.caller)),
+    decideMappaReferral: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) =>
+      ctx.loaders.referral.load(await decideReferral(userOf(ctx), input, ctx.deps, justificationOf(ctx.caller))),
+    scheduleMappaMeeting: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) => scheduleMeeting(userOf(ctx), input, ctx.deps, justificationOf(ctx.caller)),
+    recordMappaMeetingOutcome: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) =>
+      ctx.loaders.meeting.load(await recordMeetingOutcome(userOf(ctx), input, ctx.deps, justificationOf(ctx.caller))),
     completeMappaAction: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) => {
-      const actionId = await completeAction(userOf(ctx), input, ctx.deps);
+      const actionId = await completeAction(userOf(ctx), input, ctx.deps, justificationOf(ctx.caller));
       const [row] = await ctx.deps.db.query<ActionRow>('SELECT * FROM meeting_actions WHERE id = $1', [actionId]);
       return action(ctx)(row);
     },
@@ -250,7 +263,7 @@ export const coordinationResolvers = {
       return disclosure(row, summary);
     },
     recordTaysideImprovementProgress: async (_: unknown, { input }: { input: unknown }, ctx: CoordinationContext) => {
-      const actionId = await recordImprovementProgress(userOf(ctx), input, ctx.deps);
+      const actionId = await recordImprovementProgress(userOf(ctx), input, ctx.deps, justificationOf(ctx.caller));
       const [row] = await ctx.deps.db.query<ImprovementActionRow>('SELECT * FROM improvement_actions WHERE id = $1', [actionId]);
       return row;
     },
@@ -276,17 +289,20 @@ export const coordinationResolvers = {
     nextReviewOn: (m: MeetingRow) => m.next_review_on,
     people: async (m: MeetingRow, _: unknown, ctx: CoordinationContext) => {
       const [people, decisions, actions] = await Promise.all([ctx.loaders.people.load(m.id), ctx.loaders.decisions.load(m.id), ctx.loaders.actionsByMeeting.load(m.id)]);
-      return Promise.all(
-        people.map(async (p) => ({
-          offender: offenderRef(p.offender_id),
-          referral: p.referral_id ? await ctx.loaders.referral.load(p.referral_id) : null,
-          decisions: decisions.filter((d) => d.offender_id === p.offender_id).map((d) => ({ kind: d.kind, levelTo: d.level_to, note: d.note })),
-          actions: actions.filter((a) => a.offender_id === p.offender_id).map(action(ctx)),
-        })),
-      );
+      // A partner reads the meeting because its agency is involved with someone discussed; what was
+      // referred, decided and asked about each other person follows that person's own rule.
+      const views = await Promise.all(people.map((p) => personView(ctx, p.offender_id)));
+      const shownActions = await visibleActions(ctx, actions);
+      return people.map((p, i) => ({
+        offender: offenderRef(p.offender_id),
+        referralId: p.referral_id,
+        hidden: views[i] === 'NONE',
+        decisions: views[i] === 'NONE' ? [] : decisions.filter((d) => d.offender_id === p.offender_id).map((d) => ({ kind: d.kind, levelTo: d.level_to, note: d.note })),
+        actions: shownActions.filter((a) => a.offender_id === p.offender_id).map(action(ctx)),
+      }));
     },
     attendees: async (m: MeetingRow, _: unknown, ctx: CoordinationContext) => ctx.loaders.attendees.load(m.id),
-    actions: async (m: MeetingRow, _: unknown, ctx: CoordinationContext) => (await ctx.loaders.actionsByMeeting.load(m.id)).map(action(ctx)),
+    actions: async (m: MeetingRow, _: unknown, ctx: CoordinationContext) => (await visibleActions(ctx, await ctx.loaders.actionsByMeeting.load(m.id))).map(action(ctx)),
     minutes: async (m: MeetingRow, _: unknown, ctx: CoordinationContext) => {
       const row = await ctx.loaders.minutes.load(m.id);
       return row && { row, view: await meetingView(ctx, m.id) };
@@ -295,6 +311,13 @@ export const coordinationResolvers = {
       if ((await meetingView(ctx, m.id)) !== 'FULL') throw forbidden(`the disclosure log of meeting ${m.id}`);
       const [rows, minutes] = await Promise.all([ctx.loaders.disclosures.load(m.id), ctx.loaders.minutes.load(m.id)]);
       return rows.map((d) => disclosure(d, minutes?.executive_summary ?? ''));
+    },
+  },
+  MappaMeetingPerson: {
+    referral: async (p: { referralId: string | null; hidden: boolean }, _: unknown, ctx: CoordinationContext) => {
+      if (!p.referralId) return null;
+      if (p.hidden) throw forbidden('the MAPPA referral of a person your agency is not involved with');
+      return ctx.loaders.referral.load(p.referralId);
     },
   },
   MappaMinutes: {

@@ -175,11 +175,16 @@ describe('the dashboard the gateway serves (not in demo mode)', () => {
     const page = await fetch(url('/'));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const csp = page.headers.get('content-security-policy') ?? '';
+    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"]) expect(csp).toContain(directive);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect(await page.text()).toContain("<title>Tayside MAPPA – co-ordinator's dashboard</title>");
     const script = await fetch(url('/dashboard/app.js'));
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('x-content-type-options')).toBe('nosniff');
     // The page itself holds no data: it is the same file whoever asks.
     expect(await script.text()).not.toMatch(/N0\d{5}/);
   });
@@ -190,6 +195,59 @@ describe('the dashboard the gateway serves (not in demo mode)', () => {
       expect(res.status).toBe(404);
       expect(JSON.stringify(await res.json())).not.toMatch(/eyJ/);
     }
+  });
+});
+
+describe('the reporting-year boundary: 31 March is the last day of a year, 1 April the first of the next', () => {
+  // Rows written straight into the owners' databases on and either side of the boundary, then removed.
+  const TAG = 'TEST-BOUNDARY-';
+  const police = () => t.fed.databases.police;
+  const coordination = () => t.fed.databases.coordination;
+  const angusOf = async (year: number) => (await t.query(ANNUAL, { year })).data.annualReturn.sogTable.rows.find((r: any) => r.authority === 'ANGUS');
+  const KEYS = ['rsosAtLiberty', 'level1', 'level2', 'notificationBreaches', 'recalls'] as const;
+  const delta = (before: any, after: any) => Object.fromEntries(KEYS.map((k) => [k, after[k] - before[k]]));
+
+  afterAll(async () => {
+    for (const table of ['custody_periods', 'notification_breaches', 'offender_outcomes']) await police().query(`DELETE FROM ${table} WHERE id LIKE $1`, [`${TAG}%`]);
+    await coordination().query('DELETE FROM mappa_levels WHERE id LIKE $1', [`${TAG}%`]);
+  });
+
+  it('counts events on 31 March in the year ending then and 1 April in the next; custody on 31 March is not at liberty', async () => {
+    const managed = new Set((data.coordination.mappa_levels as any[]).map((l) => l.offender_id));
+    // Angus RSOs at liberty throughout 2024-27 in the demo data, with no MAPPA level recorded.
+    const free = data.police.offenders.filter(
+      (o) => o.council_area === 'ANGUS' && o.mappa_category === 1 && o.registered_on !== null && o.registered_on < '2024-01-01' && (o.notification_indefinite || (o.notification_period_ends ?? '') > '2027-12-31') && !extra('custody_periods').some((c) => c.offender_id === o.id) && !managed.has(o.id),
+    );
+    expect(free.length).toBeGreaterThanOrEqual(5);
+    const [inOn31March, releasedOn31March, inFrom1April, level2On31March, level2From1April] = free.map((o) => o.id);
+    const years = [2024, 2025, 2026];
+    const before = await Promise.all(years.map(angusOf));
+
+    const custody = [
+      [inOn31March, '2026-03-31', '2026-06-01'],
+      [releasedOn31March, '2026-01-10', '2026-03-31'],
+      [inFrom1April, '2026-04-01', null],
+    ];
+    for (const [i, [who, from, to]] of custody.entries()) {
+      await police().query(`INSERT INTO custody_periods (id, offender_id, from_on, to_on, establishment) VALUES ($1, $2, $3, $4, 'HMP Perth')`, [`${TAG}C${i}`, who, from, to]);
+    }
+    for (const [i, on] of ['2025-03-31', '2025-04-01', '2026-03-31', '2026-04-01'].entries()) {
+      await police().query(`INSERT INTO notification_breaches (id, offender_id, occurred_on, detail) VALUES ($1, $2, $3, 'boundary test')`, [`${TAG}B${i}`, releasedOn31March, on]);
+      await police().query(`INSERT INTO offender_outcomes (id, offender_id, kind, occurred_on) VALUES ($1, $2, 'RECALL', $3)`, [`${TAG}R${i}`, releasedOn31March, on]);
+    }
+    for (const [i, [who, from]] of [[level2On31March, '2026-03-31'], [level2From1April, '2026-04-01']].entries()) {
+      await coordination().query(`INSERT INTO mappa_levels (id, offender_id, level, from_on, council, source, source_id) VALUES ($1, $2, 2, $3, 'ANGUS', 'REFERRAL', 'boundary-test')`, [`${TAG}L${i}`, who, from]);
+    }
+
+    const after = await Promise.all(years.map(angusOf));
+    // 2024-25 ends on 31 March 2025: one breach and one recall on that day; nobody in custody yet.
+    expect(delta(before[0], after[0])).toEqual({ rsosAtLiberty: 0, level1: 0, level2: 0, notificationBreaches: 1, recalls: 1 });
+    // 2025-26: events on 1 April 2025 and 31 March 2026, not 1 April 2026. Taken into custody on
+    // 31 March: not at liberty. Released on 31 March: at liberty. Level 2 from 31 March: counted.
+    expect(delta(before[1], after[1])).toEqual({ rsosAtLiberty: -1, level1: -2, level2: 1, notificationBreaches: 2, recalls: 2 });
+    expect(after[1].rsosPer100k).toBe(Math.round(((before[1].rsosAtLiberty - 1) / 116000) * 1_000_000) / 10);
+    // 2026-27 (under way): the 1 April 2026 events and level; in custody since 1 April 2026.
+    expect(delta(before[2], after[2])).toEqual({ rsosAtLiberty: -1, level1: -3, level2: 2, notificationBreaches: 1, recalls: 1 });
   });
 });
 

@@ -462,3 +462,79 @@ describe('consolidated views cost the same whatever the number of people', () =>
     for (const db of ['dundee', 'angus', 'perth-and-kinross']) expect(large.delta[db]).toBeLessThanOrEqual(Math.max(...['dundee', 'angus', 'perth-and-kinross'].map((d) => small.delta[d])));
   });
 });
+
+describe('a meeting about people from more than one council', () => {
+  const VIEW = `query M($id: ID!) { mappaMeeting(id: $id) { id
+    minutes { executiveSummary }
+    people { offender { id } referral { id reason } decisions { kind note } actions { id ownerAgency description } }
+    actions { id ownerAgency description offender { id } } } }`;
+  const DUNDEE_REASON = 'Dundee referral: new intelligence about the address, not for Angus.';
+  const m: { dundeeId?: string; meetingId?: string } = {};
+
+  it('is set up: a Dundee person referred by the police, then discussed with scenario 1’s Angus person at a meeting Angus did not attend', async () => {
+    const person = (await register()).find((p) => p.councilArea === 'DUNDEE' && p.mappaLevel === 1 && p.cases.length === 1 && !p.custody);
+    m.dundeeId = person.id;
+    const refer = await t.query(REFER, {
+      input: { offenderId: person.id, council: 'DUNDEE', referrerName: 'DS Demo', category: 1, proposedLevel: 2, referredOn: '2026-11-16', setting: 'COMMUNITY', reason: DUNDEE_REASON, idempotencyKey: 'mixed-referral' },
+    }, 'police-omo');
+    expect(refer.errors).toBeUndefined();
+    expect((await t.query(DECIDE, { input: { referralId: refer.data.makeMappaReferral.id, expectedVersion: 1, decision: 'ACCEPT', decidedOn: '2026-11-17' } })).errors).toBeUndefined();
+    const scheduled = await t.query(SCHEDULE, { input: { level: 2, kind: 'REVIEW', scheduledOn: '2026-11-27', offenderIds: [s1.offenderId, person.id], idempotencyKey: 'mixed-meeting' } });
+    m.meetingId = scheduled.data.scheduleMappaMeeting.id;
+    const held = await t.query(OUTCOME, {
+      input: {
+        meetingId: m.meetingId,
+        expectedVersion: 1,
+        heldOn: '2026-11-27',
+        attendees: [
+          { name: 'Demo MAPPA Co-ordinator', agency: 'MAPPA_UNIT', role: 'Chair' },
+          { name: 'DS Demo', agency: 'POLICE', role: 'Offender management unit' },
+          { name: 'Demo Dundee Team Manager', agency: 'DUNDEE', role: 'CJSW team manager' },
+        ],
+        decisions: [
+          { offenderId: s1.offenderId, kind: 'LEVEL_CONFIRMED' },
+          { offenderId: person.id, kind: 'PLAN_AGREED', note: 'Dundee plan: exclusion zone around the school.' },
+        ],
+        actions: [
+          { offenderId: s1.offenderId, description: 'Angus: review the licence conditions', ownerName: 'Demo Angus Case Manager', ownerAgency: 'ANGUS', dueOn: '2026-12-11' },
+          { offenderId: person.id, description: 'Dundee: visit the new address', ownerName: 'Demo Dundee Case Manager', ownerAgency: 'DUNDEE', dueOn: '2026-12-11' },
+          { description: 'Housing: confirm the supported accommodation list', ownerName: 'Demo Housing Officer', ownerAgency: 'HOUSING', dueOn: '2026-12-11' },
+        ],
+        nextReviewOn: '2027-02-12',
+        minutes: { executiveSummary: 'Level 2 review of two people; plans agreed and actions set.', fullMinutes: 'Full minutes of the joint review (restricted to the MAPPA unit).' },
+      },
+    });
+    expect(held.errors).toBeUndefined();
+  });
+
+  it('Angus reads the meeting and its own person’s records, but not the referral, decisions or actions about the Dundee person', async () => {
+    const res = await t.query(VIEW, { id: m.meetingId }, 'angus-case-manager');
+    const meeting = res.data.mappaMeeting;
+    expect(meeting.minutes.executiveSummary).toMatch(/two people/);
+    const [angus, dundee] = meeting.people;
+    expect(angus.referral).toMatchObject({ id: s1.referralId });
+    expect(angus.decisions).toEqual([{ kind: 'LEVEL_CONFIRMED', note: null }]);
+    expect(angus.actions.map((a: any) => a.ownerAgency)).toEqual(['ANGUS']);
+    expect(dundee.referral).toBeNull();
+    expect(dundee.decisions).toEqual([]);
+    expect(dundee.actions).toEqual([]);
+    expect(res.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
+    expect(meeting.actions.map((a: any) => a.ownerAgency).sort()).toEqual(['ANGUS', 'HOUSING']);
+    const text = JSON.stringify(res.data);
+    for (const secret of [DUNDEE_REASON, 'exclusion zone', 'visit the new address']) expect(text).not.toContain(secret);
+    // The same referral asked for directly is refused too.
+    const direct = await t.query(`query($id: ID!) { offender(id: $id) { mappaReferrals { id } } }`, { id: m.dundeeId }, 'angus-case-manager');
+    expect(JSON.stringify(direct.data ?? {})).not.toContain('RF-');
+  });
+
+  it('the police, who referred the Dundee person and attended, and the co-ordinator read everything', async () => {
+    for (const who of ['police-omo', 'coordinator'] as const) {
+      const res = await t.query(VIEW, { id: m.meetingId }, who);
+      expect(res.errors).toBeUndefined();
+      const dundee = res.data.mappaMeeting.people[1];
+      expect(dundee.referral.reason).toBe(DUNDEE_REASON);
+      expect(dundee.decisions).toEqual([{ kind: 'PLAN_AGREED', note: 'Dundee plan: exclusion zone around the school.' }]);
+      expect(res.data.mappaMeeting.actions).toHaveLength(3);
+    }
+  });
+});

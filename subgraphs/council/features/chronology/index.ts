@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { z } from 'zod';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { groupBy } from '../../../shared/group';
 import { id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
 import { CouncilFeature, perRequest } from '../../feature';
@@ -86,13 +87,17 @@ export const chronologyFeature: CouncilFeature = {
         const parsed = parseInput(entryInput, input);
         notAfterToday(parsed.occurredOn, 'occurredOn', ctx.deps);
         const { row } = await ctx.deps.db.transaction(async (runner) => {
-          await writableCase(runner, parsed.caseId);
-          return insertOnce<ChronologyRow>(
+          const c = await writableCase(runner, parsed.caseId);
+          const inserted = await insertOnce<ChronologyRow>(
             runner,
             'chronology_entries',
             { id: `CH-${randomUUID()}`, case_id: parsed.caseId, occurred_on: parsed.occurredOn, kind: parsed.kind, summary: parsed.summary, source: 'MANUAL', recorded_by: user.sub, idempotency_key: parsed.idempotencyKey },
             parsed.idempotencyKey,
           );
+          if (inserted.created) {
+            await logEvent(runner, { event: 'COLLECTION', actor: user, justification: justificationOf(ctx.caller), recordType: 'CHRONOLOGY_ENTRY', recordId: inserted.row.id, personId: c.offender_id, fields: ['kind', 'occurredOn', 'summary'], note: `case ${c.id}` });
+          }
+          return inserted;
         });
         return toGraphQL(row);
       },

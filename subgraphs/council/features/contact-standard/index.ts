@@ -7,6 +7,7 @@ import { badInput, conflict, forbidden } from '../../../../schema/errors';
 import { caseView } from '../../../../schema/access';
 import { addDays, isIsoDate } from '../../../../schema/standard/dates';
 import { describeInterval, nominalDays, rowFor, standardInForce, STATUS_RANK } from '../../../../schema/standard';
+import { actorOf, justificationOf, logEvent } from '../../../shared/audit-log';
 import { Database } from '../../../shared/database';
 import { groupBy, indexBy } from '../../../shared/group';
 import { id, isoDate, parseInput } from '../../../shared/validate';
@@ -173,7 +174,7 @@ export async function sweepBreaches(deps: CouncilDeps): Promise<number> {
           `INSERT INTO breach_flags (id, case_id, failed_on, follow_up_due, raised_on, police_notified) VALUES ($1, $2, $3, $4, $5, true)
            ON CONFLICT (case_id, failed_on) DO NOTHING RETURNING id`,
           [`BR-${randomUUID()}`, c.id, f.failedOn, f.due, today],
-        )) as unknown[];
+        )) as { id: string }[];
         if (!inserted.length) return;
         await addChronologyEntry(runner, {
           caseId: c.id,
@@ -183,6 +184,10 @@ export async function sweepBreaches(deps: CouncilDeps): Promise<number> {
         });
         // Inside the transaction: the flag is only kept once the police register has the notice.
         await deps.notifyBreach({ offenderId: c.offender_id, caseId: c.id, failedOn: f.failedOn, followUpDue: f.due, raisedOn: today });
+        // s.62: the flag is collected here by the service itself, and disclosed to the police register.
+        const flag = { actor: actorOf({ kind: 'service', service: deps.names.serviceName }), justification: null, recordType: 'BREACH_FLAG', recordId: inserted[0].id, personId: c.offender_id, fields: ['failedOn', 'followUpDue', 'raisedOn'] };
+        await logEvent(runner, { ...flag, event: 'COLLECTION', note: `case ${c.id}; raised by the breach sweep` });
+        await logEvent(runner, { ...flag, event: 'DISCLOSURE', fields: ['caseId', 'failedOn', 'followUpDue', 'offenderId', 'raisedOn'], recipient: 'POLICE', note: `case ${c.id}; breach notice to the police register` });
         count += 1;
       });
     }
@@ -260,11 +265,10 @@ export const contactStandardFeature: CouncilFeature = {
           const c = (await writableCase(runner, parsed.caseId)) as CaseRow;
           const [{ risk_level }] = (await runner.query('SELECT risk_level FROM case_overview WHERE id = $1', [c.id])) as { risk_level: CaseRow['risk_level'] }[];
           const today = ctx.deps.today();
-          const [assessments, contacts, changes] = await Promise.all([
-            runner.query('SELECT * FROM risk_assessments WHERE case_id = $1 ORDER BY assessed_on, created_at', [c.id]),
-            runner.query('SELECT * FROM contacts WHERE case_id = $1 ORDER BY occurred_on, created_at', [c.id]),
-            runner.query('SELECT * FROM mappa_level_changes WHERE case_id = $1 ORDER BY effective_from, created_at', [c.id]),
-          ]);
+          // One connection, so one statement at a time.
+          const assessments = await runner.query('SELECT * FROM risk_assessments WHERE case_id = $1 ORDER BY assessed_on, created_at', [c.id]);
+          const contacts = await runner.query('SELECT * FROM contacts WHERE case_id = $1 ORDER BY occurred_on, created_at', [c.id]);
+          const changes = await runner.query('SELECT * FROM mappa_level_changes WHERE case_id = $1 ORDER BY effective_from, created_at', [c.id]);
           const result = councilCompliance(caseTimeline({ ...c, risk_level }, assessments, contacts, changes), today, ctx.deps.standard);
           const allowed = allowedInterval(c, result, ctx.deps, today);
           if (nominalDays({ every: parsed.every, unit: parsed.unit }) > nominalDays(allowed.interval)) {
@@ -277,6 +281,7 @@ export const contactStandardFeature: CouncilFeature = {
              ON CONFLICT (case_id) DO UPDATE SET every = EXCLUDED.every, unit = EXCLUDED.unit, set_on = EXCLUDED.set_on, set_by = EXCLUDED.set_by`,
             [c.id, parsed.every, parsed.unit, today, user.sub],
           );
+          await logEvent(runner, { event: 'ALTERATION', actor: user, justification: justificationOf(ctx.caller), recordType: 'CASE', recordId: c.id, personId: c.offender_id, fields: ['every', 'unit'], note: 'contact plan' });
         });
         ctx.loaders.case.clear(parsed.caseId);
         return ctx.loaders.case.load(parsed.caseId);
@@ -302,6 +307,7 @@ export const contactStandardFeature: CouncilFeature = {
             summary: `MAPPA level ${c.mappa_level} → ${parsed.level}: ${parsed.reason}`,
             recordedBy: user.sub,
           });
+          await logEvent(runner, { event: 'ALTERATION', actor: user, justification: justificationOf(ctx.caller), recordType: 'CASE', recordId: c.id, personId: c.offender_id, fields: ['effectiveFrom', 'level', 'reason'], note: 'MAPPA level change' });
         });
         ctx.loaders.case.clear(parsed.caseId);
         return ctx.loaders.case.load(parsed.caseId);

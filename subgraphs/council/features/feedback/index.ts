@@ -6,6 +6,7 @@ import { AuthorityNames } from '../../../../schema/authorities';
 import { appError, badInput } from '../../../../schema/errors';
 import { addDays, dayNumber } from '../../../../schema/standard/dates';
 import type { CouncilDataset } from '../../../../scripts/demo-data';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { groupBy } from '../../../shared/group';
 import { connection, decodeCursor, pageSize } from '../../../shared/pagination';
 import { freeText, id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
@@ -151,10 +152,12 @@ async function record(ctx: CouncilContext, kind: FeedbackKind, p: { caseId?: str
   const user = userOf(ctx);
   notAfterToday(p.receivedOn, 'receivedOn', ctx.deps);
   const row = await ctx.deps.db.transaction(async (runner) => {
+    let personId: string | null = null;
     if (p.caseId) {
       // An exit questionnaire usually arrives as the case ends, so a closed or transferred case may still receive one.
-      const [c] = (await runner.query('SELECT id FROM cases WHERE id = $1', [p.caseId])) as { id: string }[];
+      const [c] = (await runner.query('SELECT id, offender_id FROM cases WHERE id = $1', [p.caseId])) as { id: string; offender_id: string }[];
       if (!c) throw appError('NOT_FOUND', `Case ${p.caseId} was not found.`, { field: 'caseId' });
+      personId = c.offender_id;
     }
     const { row: r, created } = await insertOnce<ResponseRow>(
       runner,
@@ -169,6 +172,17 @@ async function record(ctx: CouncilContext, kind: FeedbackKind, p: { caseId?: str
         p.answers.map((a) => a.question),
         p.answers.map((a) => a.score),
       ]);
+      // A named client questionnaire is about its person; anonymous and partner feedback about no one in particular.
+      await logEvent(runner, {
+        event: 'COLLECTION',
+        actor: user,
+        justification: justificationOf(ctx.caller),
+        recordType: 'FEEDBACK_RESPONSE',
+        recordId: r.id,
+        personId,
+        fields: [...(p.agencyName ? ['agencyName'] : []), 'answers', ...(r.comments ? ['comments'] : []), 'receivedOn'],
+        note: p.caseId ? `case ${p.caseId}` : null,
+      });
     }
     return r;
   });

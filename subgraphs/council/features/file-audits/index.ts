@@ -7,6 +7,7 @@ import { badInput } from '../../../../schema/errors';
 import { nearestGrade, SIX_POINT_SCALE, sixPointGrade } from '../../../../schema/six-point-scale';
 import { addDays, addMonthsToDay, dayNumber, fromDayNumber } from '../../../../schema/standard/dates';
 import type { CouncilDataset } from '../../../../scripts/demo-data';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { groupBy } from '../../../shared/group';
 import { id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
 import { fullField, insertOnce, summaryField, notAfterToday, requireCouncilReader, requireFullCouncilView, requireManager, staffMember, userOf, writableCase } from '../../case-access';
@@ -256,7 +257,7 @@ export const fileAuditsFeature: CouncilFeature = {
           if (serviceManager.role !== 'SERVICE_MANAGER') throw badInput('serviceManagerId', `serviceManagerId: ${serviceManager.id} is not a Service Manager.`);
           const teamManager = await staffMember(runner, parsed.teamManagerId, 'teamManagerId');
           if (teamManager.role !== 'TEAM_MANAGER') throw badInput('teamManagerId', `teamManagerId: ${teamManager.id} is not a Team Manager.`);
-          return insertOnce<FileAuditRow>(
+          const inserted = await insertOnce<FileAuditRow>(
             runner,
             'file_audits',
             {
@@ -272,6 +273,19 @@ export const fileAuditsFeature: CouncilFeature = {
             },
             parsed.idempotencyKey,
           );
+          if (inserted.created) {
+            await logEvent(runner, {
+              event: 'COLLECTION',
+              actor: user,
+              justification: justificationOf(ctx.caller),
+              recordType: 'FILE_AUDIT',
+              recordId: inserted.row.id,
+              personId: found.offender_id,
+              fields: ['auditedOn', 'findings', 'grade', 'serviceManagerId', 'teamManagerId'],
+              note: `case ${found.id}`,
+            });
+          }
+          return inserted;
         });
         return toGraphQL(ctx)(row);
       },

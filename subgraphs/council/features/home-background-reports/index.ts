@@ -6,6 +6,7 @@ import { AuthorityNames } from '../../../../schema/authorities';
 import { appError, badInput, conflict, forbidden } from '../../../../schema/errors';
 import { addDays, dayNumber } from '../../../../schema/standard/dates';
 import type { CouncilDataset } from '../../../../scripts/demo-data';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { groupBy, indexBy } from '../../../shared/group';
 import { connection, decodeCursor, pageSize } from '../../../shared/pagination';
 import { freeText, id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
@@ -215,9 +216,10 @@ const addHistory = (runner: QueryRunner, entry: { reportId: string; action: HbrA
 async function openReport(runner: QueryRunner, reportId: string): Promise<HbrRow> {
   const [report] = (await runner.query('SELECT * FROM home_background_reports WHERE id = $1 FOR UPDATE', [reportId])) as HbrRow[];
   if (!report) throw appError('NOT_FOUND', `Home Background Report ${reportId} was not found.`, { field: 'reportId' });
-  await writableCase(runner, report.case_id);
+  const c = await writableCase(runner, report.case_id);
   if (report.submitted_on) throw conflict(`Home Background Report ${reportId} was submitted on ${report.submitted_on} and is read-only.`);
-  return report;
+  // The person as the case names it, for the s.62 log of the step.
+  return { ...report, offender_id: c.offender_id };
 }
 
 const requestInput = z.object({
@@ -242,7 +244,7 @@ const submitInput = z.object({
 
 async function recordStep(
   ctx: CouncilContext,
-  step: { reportId: string; kind: HbrStepRow['kind']; occurredOn: string; dateField: string; staffMemberId: string; prison: string | null; notes: string | null; idempotencyKey: string },
+  step: { reportId: string; kind: HbrStepRow['kind']; occurredOn: string; dateField: string; staffMemberId: string; prison: string | null; notes: string | null; idempotencyKey: string; fields: string[] },
 ): Promise<HbrRow> {
   const user = userOf(ctx);
   notAfterToday(step.occurredOn, step.dateField, ctx.deps);
@@ -250,7 +252,7 @@ async function recordStep(
     const report = await openReport(runner, step.reportId);
     if (step.occurredOn < report.requested_on) throw badInput(step.dateField, `${step.dateField}: is before the report was requested (${report.requested_on}).`);
     const who = await staffMember(runner, step.staffMemberId, 'staffMemberId');
-    const { created } = await insertOnce<HbrStepRow>(
+    const { row: stepRow, created } = await insertOnce<HbrStepRow>(
       runner,
       'hbr_steps',
       { id: `HS-${randomUUID()}`, report_id: report.id, case_id: report.case_id, kind: step.kind, occurred_on: step.occurredOn, staff_id: who.id, prison: step.prison, notes: step.notes, idempotency_key: step.idempotencyKey },
@@ -265,6 +267,16 @@ async function recordStep(
       recordedBy: user.sub,
     });
     const [updated] = await updateReturning<HbrRow>(runner, 'UPDATE home_background_reports SET version = version + 1 WHERE id = $1 RETURNING *', [report.id]);
+    await logEvent(runner, {
+      event: 'COLLECTION',
+      actor: user,
+      justification: justificationOf(ctx.caller),
+      recordType: step.kind === 'PRISON_INTERVIEW' ? 'HBR_PRISON_INTERVIEW' : 'HBR_ADDRESS_VISIT',
+      recordId: stepRow.id,
+      personId: report.offender_id,
+      fields: step.fields,
+      note: `report ${report.id}; case ${report.case_id}`,
+    });
     return updated;
   });
 }
@@ -370,7 +382,7 @@ export const homeBackgroundReportsFeature: CouncilFeature = {
         const dueOn = parsed.dueOn ?? addDays(parsed.requestedOn, HBR_DEFAULT_DUE_WEEKS * 7);
         if (dueOn <= parsed.requestedOn) throw badInput('dueOn', 'dueOn: must be after requestedOn.');
         const row = await ctx.deps.db.transaction(async (runner) => {
-          await writableCase(runner, parsed.caseId);
+          const c = await writableCase(runner, parsed.caseId);
           await staffMember(runner, parsed.authorId, 'authorId');
           const { row: report, created } = await insertOnce<HbrRow>(
             runner,
@@ -381,6 +393,7 @@ export const homeBackgroundReportsFeature: CouncilFeature = {
           if (created) {
             const when = parsed.dueOn ? `due ${dueOn}` : `due ${dueOn} (the ${HBR_DEFAULT_DUE_WEEKS}-week default)`;
             await addHistory(runner, { reportId: report.id, action: 'REQUESTED', occurredOn: parsed.requestedOn, summary: `Requested by ${parsed.requestedBy}; ${when}.`, recordedBy: user.sub });
+            await logEvent(runner, { event: 'COLLECTION', actor: user, justification: justificationOf(ctx.caller), recordType: 'HOME_BACKGROUND_REPORT', recordId: report.id, personId: c.offender_id, fields: ['authorId', 'dueOn', 'requestedBy', 'requestedOn'], note: `case ${c.id}` });
           }
           return report;
         });
@@ -389,13 +402,13 @@ export const homeBackgroundReportsFeature: CouncilFeature = {
       [`${names.fieldPrefix}RecordHbrPrisonInterview`]: async (_: unknown, { input }: { input: unknown }, ctx: CouncilContext) => {
         requireWriter(userOf(ctx), ctx.deps);
         const p = parseInput(interviewInput, input);
-        const row = await recordStep(ctx, { reportId: p.reportId, kind: 'PRISON_INTERVIEW', occurredOn: p.interviewedOn, dateField: 'interviewedOn', staffMemberId: p.staffMemberId, prison: p.prison, notes: p.notes ?? null, idempotencyKey: p.idempotencyKey });
+        const row = await recordStep(ctx, { reportId: p.reportId, kind: 'PRISON_INTERVIEW', occurredOn: p.interviewedOn, dateField: 'interviewedOn', staffMemberId: p.staffMemberId, prison: p.prison, notes: p.notes ?? null, idempotencyKey: p.idempotencyKey, fields: ['interviewedOn', ...(p.notes ? ['notes'] : []), 'prison', 'staffMemberId'] });
         return toGraphQL(ctx)(row);
       },
       [`${names.fieldPrefix}RecordHbrAddressVisit`]: async (_: unknown, { input }: { input: unknown }, ctx: CouncilContext) => {
         requireWriter(userOf(ctx), ctx.deps);
         const p = parseInput(visitInput, input);
-        const row = await recordStep(ctx, { reportId: p.reportId, kind: 'ADDRESS_VISIT', occurredOn: p.visitedOn, dateField: 'visitedOn', staffMemberId: p.staffMemberId, prison: null, notes: p.notes ?? null, idempotencyKey: p.idempotencyKey });
+        const row = await recordStep(ctx, { reportId: p.reportId, kind: 'ADDRESS_VISIT', occurredOn: p.visitedOn, dateField: 'visitedOn', staffMemberId: p.staffMemberId, prison: null, notes: p.notes ?? null, idempotencyKey: p.idempotencyKey, fields: [...(p.notes ? ['notes'] : []), 'staffMemberId', 'visitedOn'] });
         return toGraphQL(ctx)(row);
       },
       [`${names.fieldPrefix}SubmitHomeBackgroundReport`]: async (_: unknown, { input }: { input: unknown }, ctx: CouncilContext) => {
@@ -428,6 +441,7 @@ export const homeBackgroundReportsFeature: CouncilFeature = {
             summary: `Submitted ${late ? `${daysLate} day(s) late (due ${report.due_on})` : 'on time'}: ${p.outcome.toLowerCase().replaceAll('_', ' ')}.`,
             recordedBy: user.sub,
           });
+          await logEvent(runner, { event: 'ALTERATION', actor: user, justification: justificationOf(ctx.caller), recordType: 'HOME_BACKGROUND_REPORT', recordId: report.id, personId: report.offender_id, fields: ['outcome', 'submittedOn'], note: `case ${report.case_id}` });
           return updated;
         });
         return toGraphQL(ctx)(row);

@@ -7,6 +7,7 @@ import { RiskLevel } from '../../../../schema/domain';
 import { appError, badInput, conflict, forbidden } from '../../../../schema/errors';
 import { User } from '../../../../schema/identity';
 import { addDays } from '../../../../schema/standard/dates';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { groupBy } from '../../../shared/group';
 import { freeText, id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
 import { fullField, requireWriter, summaryField, updateReturning, userOf, writableCase } from '../../case-access';
@@ -186,6 +187,18 @@ export async function draftPlan(user: User, raw: unknown, ctx: CouncilContext): 
         input.idempotencyKey,
       ],
     )) as PlanVersionRow[];
+    // The new version holds its review date and whatever sections it took over from the last one.
+    const copied = SECTION_FIELDS.filter((f) => latest?.[PLAN_SECTIONS[f]] != null);
+    await logEvent(runner, {
+      event: 'COLLECTION',
+      actor: user,
+      justification: justificationOf(ctx.caller),
+      recordType: 'RISK_MANAGEMENT_PLAN',
+      recordId: row.id,
+      personId: found.offender_id,
+      fields: ['reviewDate', ...copied].sort(),
+      note: `case ${found.id}; version ${row.version}${latest ? ` drafted from version ${latest.version}` : ''}`,
+    });
     return { row, mappaLevel: found.mappa_level };
   });
 }
@@ -206,6 +219,16 @@ export async function editPlan(user: User, raw: unknown, ctx: CouncilContext): P
       [input.planId, input.expectedRowVersion, input.reviewDate ?? null, ...changes.map((f) => input[f])],
     );
     if (!row) throw staleOrReadOnly(plan, input.expectedRowVersion);
+    await logEvent(runner, {
+      event: 'ALTERATION',
+      actor: user,
+      justification: justificationOf(ctx.caller),
+      recordType: 'RISK_MANAGEMENT_PLAN',
+      recordId: row.id,
+      personId: found.offender_id,
+      fields: [...(input.reviewDate ? ['reviewDate'] : []), ...changes].sort(),
+      note: `case ${found.id}; version ${row.version}`,
+    });
     return { row, mappaLevel: found.mappa_level };
   });
 }
@@ -225,7 +248,11 @@ export async function approvePlan(user: User, raw: unknown, ctx: CouncilContext)
     const empty = SECTION_FIELDS.filter((f) => !plan[PLAN_SECTIONS[f]]?.trim());
     if (empty.length) throw badInput('planId', `planId: every section must be written before approval; empty: ${empty.join(', ')}.`);
     if (plan.review_date < today) throw badInput('planId', `planId: the review date ${plan.review_date} has passed; edit it before approval.`);
-    await runner.query(`UPDATE risk_management_plans SET status = 'SUPERSEDED', row_version = row_version + 1 WHERE case_id = $1 AND status = 'APPROVED'`, [plan.case_id]);
+    const superseded = await updateReturning<{ version: number }>(
+      runner,
+      `UPDATE risk_management_plans SET status = 'SUPERSEDED', row_version = row_version + 1 WHERE case_id = $1 AND status = 'APPROVED' RETURNING version`,
+      [plan.case_id],
+    );
     const [row] = await updateReturning<PlanVersionRow>(
       runner,
       `UPDATE risk_management_plans SET status = 'APPROVED', approved_by = $3, approved_on = $4, row_version = row_version + 1
@@ -239,6 +266,16 @@ export async function approvePlan(user: User, raw: unknown, ctx: CouncilContext)
       kind: 'OTHER',
       summary: `Risk management plan version ${row.version} approved by ${approver.name}; review by ${row.review_date}.`,
       recordedBy: user.sub,
+    });
+    await logEvent(runner, {
+      event: 'ALTERATION',
+      actor: user,
+      justification: justificationOf(ctx.caller),
+      recordType: 'RISK_MANAGEMENT_PLAN',
+      recordId: row.id,
+      personId: found.offender_id,
+      fields: ['approvedBy', 'approvedOn', 'status'],
+      note: `case ${found.id}; version ${row.version} approved${superseded.length ? `, superseding version ${superseded.map((p) => p.version).join(', ')}` : ''}`,
     });
     return { row, mappaLevel: found.mappa_level };
   });

@@ -5,6 +5,7 @@ import { AuthorityNames } from '../../../../schema/authorities';
 import { badInput, conflict } from '../../../../schema/errors';
 import { addDays } from '../../../../schema/standard/dates';
 import type { CouncilDataset } from '../../../../scripts/demo-data';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { indexBy } from '../../../shared/group';
 import { freeText, id, isoDate, parseInput } from '../../../shared/validate';
 import { fullField, notAfterToday, requireWriter, updateReturning, userOf, writableCase } from '../../case-access';
@@ -174,6 +175,20 @@ export const protectionFeature: CouncilFeature = {
             kind: 'PROTECTION_CHANGE',
             summary: [...changes, ...(p.reason?.trim() ? [`Reason: ${p.reason.trim()}`] : [])].join(' '),
             recordedBy: user.sub,
+          });
+          // The parts that changed, by input field name; the reason goes into the chronology.
+          const changed = (['child', 'adult'] as const).flatMap((k) =>
+            before[`${k}_protection`] === after[`${k}_protection`] && before[`${k}_protection_ref`] === after[`${k}_protection_ref`] ? [] : [`${k}Protection`, `${k}ProtectionRef`],
+          );
+          await logEvent(runner, {
+            event: 'ALTERATION',
+            actor: user,
+            justification: justificationOf(ctx.caller),
+            recordType: 'CASE',
+            recordId: found.id,
+            personId: found.offender_id,
+            fields: [...changed, 'effectiveOn', ...(p.reason?.trim() ? ['reason'] : [])],
+            note: 'protection links',
           });
         });
         ctx.loaders.case.clear(p.caseId);

@@ -4,6 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import { badInput, conflict } from '../../../../schema/errors';
 import { addDays } from '../../../../schema/standard/dates';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { groupBy } from '../../../shared/group';
 import { freeText, id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
 import { fullField, notAfterToday, requireWriter, summaryField, updateReturning, userOf, writableCase } from '../../case-access';
@@ -120,7 +121,7 @@ export async function scheduleReview(raw: unknown, ctx: CouncilContext): Promise
   const input = parseInput(scheduleInput, raw);
   if (input.scheduledFor < ctx.deps.today()) throw badInput('scheduledFor', 'scheduledFor: cannot be in the past.');
   return ctx.deps.db.transaction(async (runner) => {
-    await writableCase(runner, input.caseId);
+    const found = await writableCase(runner, input.caseId);
     const again = await byKey(runner, 'idempotency_key', input.idempotencyKey, input.caseId);
     if (again) return again;
     const [open] = (await runner.query(`SELECT scheduled_for FROM case_reviews WHERE case_id = $1 AND status = 'SCHEDULED'`, [input.caseId])) as CaseReviewRow[];
@@ -129,6 +130,7 @@ export async function scheduleReview(raw: unknown, ctx: CouncilContext): Promise
       `INSERT INTO case_reviews (id, case_id, status, scheduled_for, scheduled_by, idempotency_key) VALUES ($1, $2, 'SCHEDULED', $3, $4, $5) RETURNING *`,
       [`CR-${randomUUID()}`, input.caseId, input.scheduledFor, user.sub, input.idempotencyKey],
     )) as CaseReviewRow[];
+    await logEvent(runner, { event: 'COLLECTION', actor: user, justification: justificationOf(ctx.caller), recordType: 'CASE_REVIEW', recordId: row.id, personId: found.offender_id, fields: ['scheduledFor'], note: `case ${input.caseId}` });
     return row;
   });
 }
@@ -168,6 +170,17 @@ export async function recordReview(raw: unknown, ctx: CouncilContext): Promise<C
       kind: 'OTHER',
       summary: `Case review held: ${input.outcome.toLowerCase().replaceAll('_', ' ')}. Next review due ${next}.`,
       recordedBy: user.sub,
+    });
+    // Holding a scheduled review completes (alters) its record; an unscheduled one is a new record.
+    await logEvent(runner, {
+      event: completed ? 'ALTERATION' : 'COLLECTION',
+      actor: user,
+      justification: justificationOf(ctx.caller),
+      recordType: 'CASE_REVIEW',
+      recordId: row.id,
+      personId: found.offender_id,
+      fields: ['heldOn', 'nextReviewDate', ...(input.notes ? ['notes'] : []), 'outcome'],
+      note: `case ${input.caseId}`,
     });
     return row;
   });

@@ -7,6 +7,7 @@ import { appError, badInput, conflict } from '../../../../schema/errors';
 import { sixPointGrade } from '../../../../schema/six-point-scale';
 import { addDays } from '../../../../schema/standard/dates';
 import type { CouncilDataset } from '../../../../scripts/demo-data';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { groupBy, indexBy } from '../../../shared/group';
 import { freeText, id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
 import { insertOnce, notAfterToday, requireCouncilReader, requireManager, updateReturning, userOf } from '../../case-access';
@@ -388,6 +389,9 @@ export const selfEvaluationFeature: CouncilFeature = {
                 [e.id, indicators.map((q) => q.category), indicators.map((_q, i) => i + 1), indicators.map((q) => q.code), indicators.map((q) => q.title), indicators.map((q) => q.grade)],
               );
             }
+            // Not about any person: logged for self-monitoring only.
+            const fields = Object.keys(p).filter((k) => k !== 'idempotencyKey' && p[k as keyof typeof p] != null).sort();
+            await logEvent(runner, { event: 'COLLECTION', actor: user, justification: justificationOf(ctx.caller), recordType: 'SELF_EVALUATION', recordId: e.id, personId: null, fields });
             return e;
           });
           return evaluationToGraphQL(ctx)(row);
@@ -402,12 +406,15 @@ export const selfEvaluationFeature: CouncilFeature = {
             if (!e) throw appError('NOT_FOUND', `Self-evaluation ${p.selfEvaluationId} was not found.`, { field: 'selfEvaluationId' });
             const [{ n }] = (await runner.query('SELECT count(*)::int AS n FROM improvement_actions WHERE evaluation_id = $1 AND reference = $2 AND idempotency_key <> $3', [e.id, p.reference, p.idempotencyKey])) as { n: number }[];
             if (n) throw badInput('reference', `reference: the plan already has an action ${p.reference}.`);
-            const { row: a } = await insertOnce<ActionRow>(
+            const { row: a, created } = await insertOnce<ActionRow>(
               runner,
               'improvement_actions',
               { id: `IA-${randomUUID()}`, evaluation_id: e.id, reference: p.reference, scope: p.scope, title: p.title, owner: p.owner, agreed_on: p.agreedOn, due_on: p.dueOn, status: 'NOT_STARTED', idempotency_key: p.idempotencyKey },
               p.idempotencyKey,
             );
+            if (created) {
+              await logEvent(runner, { event: 'COLLECTION', actor: user, justification: justificationOf(ctx.caller), recordType: 'IMPROVEMENT_ACTION', recordId: a.id, personId: null, fields: ['agreedOn', 'dueOn', 'owner', 'reference', 'scope', 'title'], note: `self-evaluation ${e.id}` });
+            }
             return a;
           });
           return actionToGraphQL(ctx)(row);
@@ -440,6 +447,7 @@ export const selfEvaluationFeature: CouncilFeature = {
               p.note,
               user.sub,
             ]);
+            await logEvent(runner, { event: 'ALTERATION', actor: user, justification: justificationOf(ctx.caller), recordType: 'IMPROVEMENT_ACTION', recordId: a.id, personId: null, fields: ['note', 'notedOn', 'status'] });
             return updated;
           });
           return actionToGraphQL(ctx)(row);

@@ -7,6 +7,7 @@ import { RiskLevel } from '../../../../schema/domain';
 import { badInput, forbidden } from '../../../../schema/errors';
 import { User } from '../../../../schema/identity';
 import { addDays } from '../../../../schema/standard/dates';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { groupBy } from '../../../shared/group';
 import { id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
 import { notAfterToday, requireWriter, staffMember, userOf } from '../../case-access';
@@ -161,7 +162,11 @@ export const staffFeature: CouncilFeature = {
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING *`,
             [`TR-${randomUUID()}`, parsed.staffId, parsed.tool, parsed.trainedOn, parsed.expiresOn, user.sub, parsed.idempotencyKey],
           )) as TrainingRow[];
-          if (inserted) return inserted;
+          if (inserted) {
+            // Staff personal data: the person it concerns is the staff member (staff ids never look like nominal ids).
+            await logEvent(runner, { event: 'COLLECTION', actor: user, justification: justificationOf(ctx.caller), recordType: 'STAFF_TRAINING', recordId: inserted.id, personId: parsed.staffId, fields: ['expiresOn', 'tool', 'trainedOn'] });
+            return inserted;
+          }
           const [first] = (await runner.query('SELECT * FROM staff_training WHERE idempotency_key = $1', [parsed.idempotencyKey])) as TrainingRow[];
           if (first.staff_id !== parsed.staffId) throw badInput('idempotencyKey', 'idempotencyKey: already used for another staff member.');
           return first;

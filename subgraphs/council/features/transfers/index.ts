@@ -5,6 +5,7 @@ import { AuthorityNames, authorityNames } from '../../../../schema/authorities';
 import { AUTHORITIES, Authority, RISK_LEVELS } from '../../../../schema/domain';
 import { appError, badInput, conflict } from '../../../../schema/errors';
 import type { CouncilDataset } from '../../../../scripts/demo-data';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { indexBy } from '../../../shared/group';
 import { id, isoDate, parseInput } from '../../../shared/validate';
 import { fullField, notAfterToday, requireWriter, summaryField, userOf } from '../../case-access';
@@ -146,6 +147,16 @@ async function transferOut(ctx: CouncilContext, raw: unknown): Promise<string> {
     });
     // Last, inside the transaction: if the register cannot be told, the case stays open here.
     await ctx.deps.notifyCaseHolder({ offenderId: found.offender_id, caseId: p.caseId, holding: false });
+    await logEvent(runner, {
+      event: 'ALTERATION',
+      actor: user,
+      justification: justificationOf(ctx.caller),
+      recordType: 'CASE',
+      recordId: p.caseId,
+      personId: found.offender_id,
+      fields: ['policeConsultedOn', 'policeContactName', 'reason', 'toAuthority', 'transferDate'],
+      note: `transferred out to ${p.toAuthority}; the case is now read-only history`,
+    });
   });
   return p.caseId;
 }
@@ -168,7 +179,7 @@ async function acceptTransfer(ctx: CouncilContext, raw: unknown): Promise<string
       summary: `Transferred in from ${from} CJSW (their case ${p.fromCaseId}); supervision continues from ${p.startDate} without a gap.`,
       recordedBy: user.sub,
     });
-  });
+  }, justificationOf(ctx.caller));
 }
 
 /**

@@ -7,6 +7,7 @@ import { AUTHORITIES, Authority } from '../../../../schema/domain';
 import { appError, badInput, forbidden } from '../../../../schema/errors';
 import { User } from '../../../../schema/identity';
 import { addDays } from '../../../../schema/standard/dates';
+import { justificationOf, logEvent } from '../../../shared/audit-log';
 import { groupBy, indexBy } from '../../../shared/group';
 import { id, idempotencyKey, isoDate, parseInput } from '../../../shared/validate';
 import type { OffenderRow } from '../../data/register';
@@ -293,14 +294,37 @@ async function recordNotification(ctx: PoliceContext, raw: unknown) {
         `${input.kind.toLowerCase().replaceAll('_', ' ')} notified ${input.notifiedOn}, due by ${dueBy}`,
       ]);
     }
+    let released = 0;
     if (input.kind === 'RELEASE_FROM_CUSTODY') {
-      await runner.query('UPDATE custody_periods SET to_on = $2 WHERE offender_id = $1 AND to_on IS NULL AND from_on <= $2', [input.offenderId, input.eventOn]);
+      // An UPDATE answers [rows, affected count].
+      [, released] = (await runner.query('UPDATE custody_periods SET to_on = $2 WHERE offender_id = $1 AND to_on IS NULL AND from_on <= $2', [input.offenderId, input.eventOn])) as [unknown[], number];
     }
     // The register keeps the notified address's council area and the last notification date.
     await runner.query(
       `UPDATE offenders SET last_notified_on = greatest(coalesce(last_notified_on, $2::date), $2::date), council_area = coalesce($3, council_area) WHERE id = $1`,
       [input.offenderId, input.notifiedOn, input.councilArea ?? null],
     );
+    // The notification is collected; the register entry it updates is altered (both s.62 events).
+    await logEvent(runner, {
+      event: 'COLLECTION',
+      actor: user,
+      justification: justificationOf(ctx.caller),
+      recordType: 'RSO_NOTIFICATION',
+      recordId: row.id,
+      personId: input.offenderId,
+      fields: Object.keys(input).filter((k) => k !== 'idempotencyKey' && input[k as keyof typeof input] != null).sort(),
+      note: late ? 'late: a notification breach is recorded' : null,
+    });
+    await logEvent(runner, {
+      event: 'ALTERATION',
+      actor: user,
+      justification: justificationOf(ctx.caller),
+      recordType: 'OFFENDER',
+      recordId: input.offenderId,
+      personId: input.offenderId,
+      fields: [...(input.councilArea ? ['councilArea'] : []), ...(released ? ['custody'] : []), 'registration'],
+      note: `notification ${row.id}`,
+    });
     return toNotification(row);
   });
 }

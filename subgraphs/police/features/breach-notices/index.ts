@@ -3,6 +3,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { authorityNames } from '../../../../schema/authorities';
 import { Authority } from '../../../../schema/domain';
 import { appError, forbidden } from '../../../../schema/errors';
+import { actorOf, logEvent } from '../../../shared/audit-log';
 import { groupBy } from '../../../shared/group';
 import { PoliceFeature } from '../../feature';
 import type { OffenderRow } from '../../data/register';
@@ -58,11 +59,25 @@ export const breachNoticesFeature: PoliceFeature = {
         if (ctx.caller.kind !== 'service' || ctx.caller.service !== authorityNames(input.authority).serviceName) throw forbidden('breach notices of another council');
         const [offender] = await ctx.db.query('SELECT id FROM offenders WHERE id = $1', [input.offenderId]);
         if (!offender) throw appError('NOT_FOUND', `Nominal ${input.offenderId} is not on the register.`, { field: 'offenderId' });
-        await ctx.db.query(
-          `INSERT INTO breach_notices (case_id, failed_on, offender_id, authority, follow_up_due, raised_on) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (case_id, failed_on) DO NOTHING`,
-          [input.caseId, input.failedOn, input.offenderId, input.authority, input.followUpDue, input.raisedOn],
-        );
+        await ctx.db.transaction(async (runner) => {
+          const inserted = (await runner.query(
+            `INSERT INTO breach_notices (case_id, failed_on, offender_id, authority, follow_up_due, raised_on) VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (case_id, failed_on) DO NOTHING RETURNING case_id`,
+            [input.caseId, input.failedOn, input.offenderId, input.authority, input.followUpDue, input.raisedOn],
+          )) as unknown[];
+          // A repeated notice (the council retrying) collects nothing new.
+          if (inserted.length) {
+            await logEvent(runner, {
+              event: 'COLLECTION',
+              actor: actorOf(ctx.caller),
+              justification: null,
+              recordType: 'BREACH_NOTICE',
+              recordId: `${input.caseId}:${input.failedOn}`,
+              personId: input.offenderId,
+              fields: ['authority', 'caseId', 'failedOn', 'followUpDue', 'raisedOn'],
+            });
+          }
+        });
         return { caseId: input.caseId, authority: input.authority, failedOn: input.failedOn, followUpDue: input.followUpDue, raisedOn: input.raisedOn };
       },
     },
