@@ -1,6 +1,6 @@
 import { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { z } from 'zod';
-import { canSeeCoordinatorList, canSeeMappaSummary, mappaRecordView, MappaRecordView } from '../../schema/access';
+import { canSeeCoordinatorList, canSeeMappaSummary, isMappaPartner, mappaRecordView, MappaRecordView } from '../../schema/access';
 import { authorityNames } from '../../schema/authorities';
 import { AUTHORITIES, Authority, COMPLIANCE_STATUSES } from '../../schema/domain';
 import { badInput, forbidden } from '../../schema/errors';
@@ -49,10 +49,17 @@ async function visibleMeeting(ctx: CoordinationContext, id: string): Promise<Mee
   return row;
 }
 
+/** A referral: visible to the agency that made it, and to whoever may see the person's MAPPA records. */
+async function referralView(ctx: CoordinationContext, row: ReferralRow): Promise<MappaRecordView> {
+  const user = userOf(ctx);
+  if (isMappaPartner(user) && row.referring_agency === user.org) return 'PARTNER';
+  return personView(ctx, row.offender_id);
+}
+
 async function visibleReferral(ctx: CoordinationContext, id: string): Promise<ReferralRow | null> {
   const row = await ctx.loaders.referral.load(id);
   if (!row) return null;
-  if ((await personView(ctx, row.offender_id)) === 'NONE') throw forbidden(`MAPPA referral ${id}`);
+  if ((await referralView(ctx, row)) === 'NONE') throw forbidden(`MAPPA referral ${id}`);
   return row;
 }
 
@@ -196,7 +203,7 @@ export const coordinationResolvers = {
         `SELECT * FROM referrals WHERE ($1::text IS NULL OR status = $1) ORDER BY referred_on DESC, created_at DESC LIMIT 1000`,
         [args.status ?? null],
       );
-      return (await onlyVisible(ctx, rows, (r) => personView(ctx, r.offender_id))).slice(0, first);
+      return (await onlyVisible(ctx, rows, (r) => referralView(ctx, r))).slice(0, first);
     },
     mappaMeeting: (_: unknown, args: { id: string }, ctx: CoordinationContext) => visibleMeeting(ctx, args.id),
     mappaMeetings: async (_: unknown, args: { from: string; to: string }, ctx: CoordinationContext) => {

@@ -538,3 +538,28 @@ describe('a meeting about people from more than one council', () => {
     }
   });
 });
+
+describe('a referral does not open a person\'s MAPPA history to whoever made it', () => {
+  it('the referring agency reads its own pending referral, but nothing else about the person until the co-ordinator accepts it', async () => {
+    // A Dundee person with MAPPA history (referrals, meetings) that Perth & Kinross has no part in.
+    const list = await t.query(`{ coordinatorList(filter: { council: DUNDEE }) { entries { offender { id } } } }`);
+    const personId = list.data.coordinatorList.entries[0].offender.id;
+    const theirs = async () => {
+      const referrals = await t.query(`{ mappaReferrals(first: 200) { id } }`, {}, 'pkc-case-manager');
+      const meetings = await t.query(`{ mappaMeetings(from: "2026-01-01", to: "2026-12-31") { id } }`, {}, 'pkc-case-manager');
+      expect([referrals.errors, meetings.errors]).toEqual([undefined, undefined]);
+      return { referrals: referrals.data.mappaReferrals.map((r: any) => r.id).sort(), meetings: meetings.data.mappaMeetings.map((m: any) => m.id).sort() };
+    };
+    const before = await theirs();
+    const input = {
+      offenderId: personId, council: 'DUNDEE', referrerName: 'Demo Perth & Kinross Case Manager', category: 1, proposedLevel: 2,
+      referredOn: '2026-11-20', setting: 'COMMUNITY', reason: 'Seen in Perth; concerns shared by a PKC worker.', idempotencyKey: 'pkc-probe-referral-0001',
+    };
+    const made = await t.query(REFER, { input }, 'pkc-case-manager');
+    expect(made.errors).toBeUndefined();
+    const own = await t.query(REFERRAL, { id: made.data.makeMappaReferral.id }, 'pkc-case-manager');
+    expect(own.data.mappaReferral).toMatchObject({ status: 'PENDING' });
+    // Its own referral, and still none of the person's existing MAPPA records.
+    expect(await theirs()).toEqual({ referrals: [...before.referrals, made.data.makeMappaReferral.id].sort(), meetings: before.meetings });
+  });
+});

@@ -141,13 +141,15 @@ const MANAGEMENT_SQL = `
   WHERE l.offender_id = ANY($1)`;
 
 /**
- * The agencies involved with a person: who referred them, the council responsible for them, and
- * every agency that attended a meeting about them. Drives what partners may read.
+ * The agencies involved with a person: who referred them (once the co-ordinator has accepted the
+ * referral: a referral alone must not open a person's MAPPA history to whoever made it), the
+ * council responsible for them, and every agency that attended a meeting about them. Drives what
+ * partners may read.
  */
 const PERSON_INVOLVEMENT_SQL = `
   SELECT offender_id, array_agg(DISTINCT org) AS orgs FROM (
-    SELECT offender_id, council AS org FROM referrals WHERE offender_id = ANY($1)
-    UNION SELECT offender_id, referring_agency FROM referrals WHERE offender_id = ANY($1)
+    SELECT offender_id, council AS org FROM referrals WHERE offender_id = ANY($1) AND status = 'ACCEPTED'
+    UNION SELECT offender_id, referring_agency FROM referrals WHERE offender_id = ANY($1) AND status = 'ACCEPTED'
     UNION SELECT offender_id, council FROM mappa_levels WHERE offender_id = ANY($1)
     UNION SELECT mp.offender_id, a.agency FROM meeting_people mp JOIN meeting_attendees a ON a.meeting_id = mp.meeting_id WHERE mp.offender_id = ANY($1)
   ) x GROUP BY offender_id`;
@@ -157,8 +159,8 @@ const MEETING_INVOLVEMENT_SQL = `
   SELECT meeting_id, array_agg(DISTINCT org) AS orgs FROM (
     SELECT meeting_id, agency AS org FROM meeting_attendees WHERE meeting_id = ANY($1)
     UNION SELECT mp.meeting_id, l.council FROM meeting_people mp JOIN mappa_levels l ON l.offender_id = mp.offender_id WHERE mp.meeting_id = ANY($1)
-    UNION SELECT mp.meeting_id, r.council FROM meeting_people mp JOIN referrals r ON r.offender_id = mp.offender_id WHERE mp.meeting_id = ANY($1)
-    UNION SELECT mp.meeting_id, r.referring_agency FROM meeting_people mp JOIN referrals r ON r.offender_id = mp.offender_id WHERE mp.meeting_id = ANY($1)
+    UNION SELECT mp.meeting_id, r.council FROM meeting_people mp JOIN referrals r ON r.offender_id = mp.offender_id AND r.status = 'ACCEPTED' WHERE mp.meeting_id = ANY($1)
+    UNION SELECT mp.meeting_id, r.referring_agency FROM meeting_people mp JOIN referrals r ON r.offender_id = mp.offender_id AND r.status = 'ACCEPTED' WHERE mp.meeting_id = ANY($1)
   ) x GROUP BY meeting_id`;
 
 const orgsBy = (rows: { key: string; orgs: string[] }[], keys: readonly string[]) => {
