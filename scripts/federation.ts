@@ -64,6 +64,7 @@ export interface Federation {
 
 export async function startFederation(options: FederationOptions): Promise<Federation> {
   const gatewayKeys = loadOrCreateKeyPair(options.keysDir, 'gateway');
+  const coordinationKeys = loadOrCreateKeyPair(options.keysDir, 'coordination');
   const councilKeys = Object.fromEntries(AUTHORITIES.map((a) => [a, loadOrCreateKeyPair(options.keysDir, authorityNames(a).serviceName)])) as Record<Authority, { privateKey: KeyObject; publicKey: KeyObject }>;
   const closers: Array<() => Promise<void>> = [];
   const open = async (service: string, url: string | undefined, migrations: Parameters<typeof openServiceDatabase>[0]['migrations']) => {
@@ -89,6 +90,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       trustedIssuers: new Map<string, KeyObject>([
         [GATEWAY_ISSUER, gatewayKeys.publicKey],
         ...AUTHORITIES.map((a): [string, KeyObject] => [authorityNames(a).serviceName, councilKeys[a].publicKey]),
+        ['coordination', coordinationKeys.publicKey],
       ]),
     });
     closers.unshift(() => policeServer.stop());
@@ -116,6 +118,8 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       db: coordination,
       port: options.ports.coordination ?? 0,
       gatewayKey: gatewayKeys.publicKey,
+      serviceKey: coordinationKeys.privateKey,
+      policeUrl: policeServer.url,
       maxRepresentations,
       today: options.today,
     });

@@ -22,7 +22,7 @@ export const keysConfigSpec = {
   keysDir: key('KEYS_DIR', 'Directory the key pairs are written to (<name>.private.pem / <name>.public.pem).', z.string().min(1), '.keys'),
 } satisfies ConfigSpec;
 
-export const KEY_PAIR_NAMES: readonly string[] = ['gateway', ...AUTHORITIES.map((a) => authorityNames(a).serviceName), DEMO_KEY_ID];
+export const KEY_PAIR_NAMES: readonly string[] = ['gateway', ...AUTHORITIES.map((a) => authorityNames(a).serviceName), 'coordination', DEMO_KEY_ID];
 
 /** Creates the missing pairs; returns which were created and which already existed. */
 export function generateKeys(dir: string, names: readonly string[] = KEY_PAIR_NAMES): { created: string[]; existing: string[] } {

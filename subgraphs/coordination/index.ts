@@ -1,7 +1,7 @@
 /** Entry point of a standalone coordination subgraph (docker-compose). The only file that reads the environment. */
 import pino from 'pino';
 import { loadConfig } from '../../schema/config';
-import { loadPublicKey } from '../../schema/tokens';
+import { loadOrCreateKeyPair, loadPublicKey } from '../../schema/tokens';
 import { openServiceDatabase } from '../shared/bootstrap';
 import { coordinationConfigSpec } from '../shared/service-config';
 import { coordinationMigrations } from './data/migrations';
@@ -16,6 +16,8 @@ async function main() {
     port: config.port,
     host: config.host,
     gatewayKey: loadPublicKey(config.keysDir, 'gateway'),
+    serviceKey: loadOrCreateKeyPair(config.keysDir, 'coordination').privateKey,
+    policeUrl: config.policeUrl,
     maxRepresentations: config.maxRepresentations,
   });
   log.info({ url: server.url }, 'coordination subgraph listening');

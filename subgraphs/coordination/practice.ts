@@ -18,6 +18,8 @@ import { firstMeetingDue, maxReviewDate } from './rules';
 export interface CoordinationDeps {
   db: Database;
   today(): string;
+  /** Tells the police register the level a person is now managed at; throws a coded error on failure. */
+  notifyRegisterLevel(notice: { offenderId: string; level: number; since: string }): Promise<void>;
 }
 
 export const MAPPA_AGENCIES = ['POLICE', 'DUNDEE', 'ANGUS', 'PERTH_AND_KINROSS', 'SCOTTISH_PRISON_SERVICE', 'NHS_TAYSIDE', 'HOUSING', 'MAPPA_UNIT', 'OTHER'] as const;
@@ -165,6 +167,8 @@ export async function decideReferral(user: User, raw: unknown, deps: Coordinatio
         referral.council,
         referral.id,
       ]);
+      // One level everywhere: the register follows the MAPPA unit's decision, or nothing is kept.
+      await deps.notifyRegisterLevel({ offenderId: referral.offender_id, level: referral.proposed_level, since: decidedOn });
     }
     await logEvent(runner, {
       event: 'ALTERATION',
@@ -314,6 +318,7 @@ export async function recordMeetingOutcome(user: User, raw: unknown, deps: Coord
            ORDER BY c.position`,
           [input.heldOn, meeting.id, changes.map(() => `ML-${randomUUID()}`), changes.map((c) => c.offenderId), changes.map((c) => c.levelTo)],
         );
+        for (const c of changes) await deps.notifyRegisterLevel({ offenderId: c.offenderId, level: c.levelTo!, since: input.heldOn });
       }
     }
     if (input.actions.length) {

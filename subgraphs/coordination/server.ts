@@ -4,6 +4,7 @@ import { coordinationSdl } from '../../schema/sdl';
 import { GATEWAY_ISSUER } from '../../schema/tokens';
 import { Database } from '../shared/database';
 import { RunningServer } from '../shared/http';
+import { policeNotifier } from '../shared/police-notifier';
 import { startSubgraph } from '../shared/subgraph';
 import { AuditedType } from '../shared/audit-log';
 import { coordinationLoaders, MinutesRow, ReferralRow } from './data/records';
@@ -19,9 +20,14 @@ export interface CoordinationSubgraphOptions {
   /** The gateway's public key: the only issuer the MAPPA unit's records accept. */
   gatewayKey: KeyObject;
   maxRepresentations: number;
+  /** The MAPPA unit's own key, for its level notices to the police register. */
+  serviceKey: KeyObject;
+  policeUrl: string;
   /** Today's date; injectable so tests can fix the clock. */
   today?: () => string;
 }
+
+const RECORD_MAPPA_LEVEL = `mutation RecordMappaLevel($input: MappaLevelNoticeInput!) { recordMappaLevel(input: $input) { offenderId } }`;
 
 /**
  * The MAPPA unit's records about people, for the s.62 log: every read is logged, and a read by
@@ -38,7 +44,12 @@ const AUDITED: readonly AuditedType[] = [
 
 /** Builds and starts the MAPPA unit's coordination subgraph; no side effects beyond listening. */
 export function startCoordinationSubgraph(options: CoordinationSubgraphOptions): Promise<RunningServer> {
-  const deps: CoordinationDeps = { db: options.db, today: options.today ?? (() => new Date().toISOString().slice(0, 10)) };
+  const notify = policeNotifier({ service: 'coordination', policeUrl: options.policeUrl, serviceKey: options.serviceKey });
+  const deps: CoordinationDeps = {
+    db: options.db,
+    today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
+    notifyRegisterLevel: (notice) => notify(RECORD_MAPPA_LEVEL, notice),
+  };
   return startSubgraph<CoordinationContext>({
     name: COORDINATION_SERVICE,
     typeDefs: parse(coordinationSdl()),

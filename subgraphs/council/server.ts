@@ -2,11 +2,10 @@ import { KeyObject } from 'node:crypto';
 import { parse } from 'graphql';
 import { authorityNames } from '../../schema/authorities';
 import { Authority } from '../../schema/domain';
-import { appError } from '../../schema/errors';
 import { councilSdl } from '../../schema/sdl';
-import { signServiceToken } from '../../schema/tokens';
 import { Database } from '../shared/database';
 import { RunningServer } from '../shared/http';
+import { policeNotifier } from '../shared/police-notifier';
 import { startSubgraph } from '../shared/subgraph';
 import { CouncilDeps } from './case-practice';
 import { caseLoaders, CaseRow } from './data/cases';
@@ -39,32 +38,6 @@ export interface CouncilSubgraphOptions {
 const RECORD_CASE_HOLDER = `mutation RecordCaseHolder($input: CaseHolderInput!) { recordCaseHolder(input: $input) { caseId } }`;
 const RECORD_BREACH_NOTICE = `mutation RecordBreachNotice($input: BreachNoticeInput!) { recordBreachNotice(input: $input) { caseId } }`;
 
-/**
- * The council's only outbound calls: notices to the police register (who holds a case, breaches),
- * signed with this council's own key for the police audience. Failures become coded errors so the
- * caller's transaction rolls back and nothing is half-written.
- */
-function policeNotifier(options: CouncilSubgraphOptions) {
-  const names = authorityNames(options.authority);
-  return async (query: string, input: Record<string, unknown>): Promise<void> => {
-    let body: { errors?: { extensions?: { code?: string } }[] };
-    try {
-      const res = await fetch(options.policeUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${signServiceToken(names.serviceName, 'police', options.serviceKey)}` },
-        body: JSON.stringify({ query, variables: { input: { ...input, authority: options.authority } } }),
-        signal: AbortSignal.timeout(5000),
-      });
-      body = (await res.json()) as typeof body;
-    } catch {
-      throw appError('SERVICE_UNAVAILABLE', 'The police register did not answer; nothing was saved. Try again.', { service: 'police' });
-    }
-    const code = body.errors?.[0]?.extensions?.code;
-    if (code === 'NOT_FOUND') throw appError('BAD_USER_INPUT', 'offenderId: this nominal is not on the police register.', { field: 'offenderId' });
-    if (code) throw appError('SERVICE_UNAVAILABLE', 'The police register refused the notice; nothing was saved.', { service: 'police' });
-  };
-}
-
 export interface CouncilServer extends RunningServer {
   /** Raises breach flags for missed follow-ups (also runs at start and on an interval). */
   sweepBreaches(): Promise<number>;
@@ -73,7 +46,9 @@ export interface CouncilServer extends RunningServer {
 /** One codebase, three deployments: builds and starts the subgraph for one council. */
 export async function startCouncilSubgraph(options: CouncilSubgraphOptions): Promise<CouncilServer> {
   const names = authorityNames(options.authority);
-  const notify = policeNotifier(options);
+  const send = policeNotifier({ service: names.serviceName, policeUrl: options.policeUrl, serviceKey: options.serviceKey });
+  // Council notices always name the council sending them; the register checks it is the caller.
+  const notify = (query: string, input: Record<string, unknown>) => send(query, { ...input, authority: options.authority });
   const standard = { versions: options.standardVersions };
   const deps: CouncilDeps = {
     db: options.db,

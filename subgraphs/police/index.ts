@@ -22,6 +22,7 @@ async function main() {
     trustedIssuers: new Map<string, KeyObject>([
       [GATEWAY_ISSUER, loadPublicKey(config.keysDir, 'gateway')],
       ...AUTHORITIES.map((a): [string, KeyObject] => [authorityNames(a).serviceName, loadPublicKey(config.keysDir, authorityNames(a).serviceName)]),
+      ['coordination', loadPublicKey(config.keysDir, 'coordination')],
     ]),
   });
   log.info({ url: server.url }, 'police subgraph listening');

@@ -22,14 +22,19 @@ export function subgraphConfigSpec(envPrefix: string, defaultPort: number) {
 
 export const policeConfigSpec = subgraphConfigSpec('POLICE', 4001);
 
+/** Where a data owner sends its notices to the police register. */
+function policeUrlKey() {
+  return key('POLICE_URL', 'The police subgraph, sent notices by the councils (case holdings, breaches) and the MAPPA unit (levels).', z.string().url(), 'http://127.0.0.1:4001/graphql');
+}
+
 export function councilConfigSpec(authority: Authority) {
   const names = authorityNames(authority);
   const defaults: Record<Authority, number> = { DUNDEE: 4002, ANGUS: 4003, PERTH_AND_KINROSS: 4004 };
   return {
     ...subgraphConfigSpec(names.envPrefix, defaults[authority]),
-    policeUrl: key('POLICE_URL', 'The police subgraph, told which council holds which case.', z.string().url(), 'http://127.0.0.1:4001/graphql'),
+    policeUrl: policeUrlKey(),
   } satisfies ConfigSpec;
 }
 
 /** The MAPPA unit's coordination subgraph: its own database, owned by no council. */
-export const coordinationConfigSpec = subgraphConfigSpec('COORDINATION', 4005);
+export const coordinationConfigSpec = { ...subgraphConfigSpec('COORDINATION', 4005), policeUrl: policeUrlKey() } satisfies ConfigSpec;

@@ -175,6 +175,27 @@ describe('scenario 1: release from HMP Perth to an Angus address at MAPPA Level 
     expect(res.data.decideMappaReferral).toMatchObject({ status: 'ACCEPTED', decidedOn: '2026-11-03', firstMeetingDue: '2026-12-01', firstMeetingOn: null, firstMeetingLate: false, version: 2 });
     expect(addWorkingDays('2026-11-02', 20)).toBe('2026-12-01');
     expect(codeOf(await t.query(DECIDE, { input: { referralId: s1.referralId, expectedVersion: 2, decision: 'ACCEPT' } }))).toBe('CONFLICT');
+    // One level everywhere: the police register now shows the level the MAPPA unit accepted, and logs the change.
+    const register = await t.query(`query($id: ID!) { offender(id: $id) { mappaLevel } }`, { id: s1.offenderId }, 'police-omo');
+    expect(register.data.offender.mappaLevel).toBe(2);
+    const logged = await t.fed.databases.police.query<{ actor_sub: string; fields: string[] }>(
+      "SELECT actor_sub, fields FROM audit_log WHERE event = 'ALTERATION' AND record_type = 'OFFENDER' AND record_id = $1 AND actor_sub = 'service:coordination'",
+      [s1.offenderId],
+    );
+    expect(logged).toEqual([{ actor_sub: 'service:coordination', fields: ['mappaLevel'] }]);
+  });
+
+  it('only the MAPPA unit may set a level on the register', async () => {
+    const { signServiceToken, loadOrCreateKeyPair } = await import('../../schema/tokens');
+    const res = await fetch(t.fed.subgraphs.police.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${signServiceToken('angus', 'police', loadOrCreateKeyPair(t.keysDir, 'angus').privateKey)}` },
+      body: JSON.stringify({ query: 'mutation($i: MappaLevelNoticeInput!) { recordMappaLevel(input: $i) { level } }', variables: { i: { offenderId: s1.offenderId, level: 3, since: '2026-11-20' } } }),
+    });
+    const body = (await res.json()) as any;
+    expect(body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const register = await t.query(`query($id: ID!) { offender(id: $id) { mappaLevel } }`, { id: s1.offenderId }, 'police-omo');
+    expect(register.data.offender.mappaLevel).toBe(2);
   });
 
   it('the co-ordinator schedules the initial Level 2 meeting; only people with an accepted referral can be put in front of it', async () => {

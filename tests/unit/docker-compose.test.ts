@@ -214,8 +214,9 @@ describe('docker-compose.yml', () => {
 describe('keys service', () => {
   it('creates every key the services load, and keeps existing ones', () => {
     const gateway = configOf('gateway');
-    // Loaded by: the gateway (its own key and each user-token kid), police (gateway + councils), councils (gateway + own).
-    const needed = ['gateway', ...COUNCILS.map((c) => c.name), ...gateway.jwtKeyIds];
+    // Loaded by: the gateway (its own key and each user-token kid), police (gateway + councils + coordination),
+    // councils and coordination (gateway + own, for their notices to the police register).
+    const needed = ['gateway', ...COUNCILS.map((c) => c.name), 'coordination', ...gateway.jwtKeyIds];
     expect([...KEY_PAIR_NAMES].sort()).toEqual([...new Set(needed)].sort());
     expect(gateway.jwtKeyIds).toEqual([DEMO_KEY_ID]);
     expect(gateway.jwtIssuer).toBe(DEMO_ISSUER);
