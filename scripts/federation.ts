@@ -28,6 +28,8 @@ export interface FederationOptions {
   /** Per data owner; unset → embedded PostgreSQL under embeddedDataDir. */
   databaseUrls: Partial<Record<'police' | 'coordination' | Authority, string>>;
   embeddedDataDir: string;
+  /** Pool size for the databasesUrls given (embedded servers started here always use one connection). */
+  databasePoolSize?: number;
   /** coordination defaults to 0 (any free port). */
   ports: { gateway: number; police: number; coordination?: number } & Record<Authority, number>;
   supergraphFile: string;
@@ -68,7 +70,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   const councilKeys = Object.fromEntries(AUTHORITIES.map((a) => [a, loadOrCreateKeyPair(options.keysDir, authorityNames(a).serviceName)])) as Record<Authority, { privateKey: KeyObject; publicKey: KeyObject }>;
   const closers: Array<() => Promise<void>> = [];
   const open = async (service: string, url: string | undefined, migrations: Parameters<typeof openServiceDatabase>[0]['migrations']) => {
-    const handle = await openServiceDatabase({ service, url, embeddedDataDir: options.embeddedDataDir, migrations });
+    const handle = await openServiceDatabase({ service, url, embeddedDataDir: options.embeddedDataDir, migrations, poolSize: options.databasePoolSize });
     closers.unshift(() => handle.close());
     return handle.db;
   };

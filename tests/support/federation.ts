@@ -5,6 +5,7 @@ import { User } from '../../schema/identity';
 import { loadOrCreateKeyPair, signUserToken } from '../../schema/tokens';
 import { DEMO_AUDIENCE, DEMO_IDENTITIES, DEMO_ISSUER, DEMO_KEY_ID } from '../../scripts/demo-identities';
 import { Federation, FederationOptions, startFederation } from '../../scripts/federation';
+import { EMBEDDED_POOL_SIZE } from '../../subgraphs/shared/bootstrap';
 import { provisionDatabases, TestDatabases } from './databases';
 
 /** The date the demo data and the services treat as "today" in tests, so every answer is reproducible. */
@@ -38,6 +39,8 @@ export async function startTestFederation(overrides: Partial<FederationOptions> 
       keysDir,
       databaseUrls: { police: databases.urls.police, coordination: databases.urls.coordination, DUNDEE: databases.urls.dundee, ANGUS: databases.urls.angus, PERTH_AND_KINROSS: databases.urls['perth-and-kinross'] },
       embeddedDataDir: join(keysDir, 'unused'),
+      // Embedded PostgreSQL in its own process: one connection per service (see EMBEDDED_POOL_SIZE).
+      ...(databases.kind === 'embedded' ? { databasePoolSize: EMBEDDED_POOL_SIZE } : {}),
       ports: { gateway: 0, police: 0, coordination: 0, DUNDEE: 0, ANGUS: 0, PERTH_AND_KINROSS: 0 },
       supergraphFile: join(__dirname, '..', '..', 'gateway', 'supergraph.graphql'),
       jwt: { issuer: DEMO_ISSUER, audience: DEMO_AUDIENCE, keyIds: [DEMO_KEY_ID] },
