@@ -38,6 +38,11 @@ function sharedTypesSdl(): string {
   return [...contract, readFileSync(join(__dirname, 'audit-log.graphql'), 'utf8')].join('\n\n');
 }
 
+/** Police figures for the annual return: owned by the police, required by the MAPPA unit. */
+function policeAnnualFiguresSdl(): string {
+  return readFileSync(join(__dirname, 'police-annual-figures.graphql'), 'utf8');
+}
+
 function fieldLines(fields: readonly FieldDefinitionNode[], suffix = ''): string {
   return fields.map((f) => `  ${print({ ...f, description: undefined })}${f.name.value === 'id' ? '' : suffix}`).join('\n');
 }
@@ -79,7 +84,7 @@ export function policeSdl(): string {
   const implementations = AUTHORITIES.map(
     (a) => `type ${authorityNames(a).typePrefix}Case implements Case @key(fields: "id") {\n${fieldLines(fields, ' @external')}\n}`,
   );
-  return [FEDERATION_LINK, template, caseInterface, ...implementations, sharedTypesSdl()].join('\n\n');
+  return [FEDERATION_LINK, template, caseInterface, ...implementations, sharedTypesSdl(), policeAnnualFiguresSdl()].join('\n\n');
 }
 
 const COORDINATION_LINK =
@@ -107,5 +112,5 @@ function expandEachCouncil(template: string): string {
 /** The MAPPA unit's coordination subgraph: its own records plus the shared contract types it refers to. */
 export function coordinationSdl(): string {
   const template = expandEachCouncil(templateWithFeatures(join(__dirname, '..', 'subgraphs', 'coordination')));
-  return [COORDINATION_LINK, template, sharedTypesSdl()].join('\n\n');
+  return [COORDINATION_LINK, template, sharedTypesSdl(), policeAnnualFiguresSdl()].join('\n\n');
 }

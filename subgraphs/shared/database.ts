@@ -132,3 +132,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     close: () => dataSource.destroy(),
   };
 }
+
+/**
+ * Runs an UPDATE ... RETURNING and gives back the returned rows. TypeORM's runner.query answers an
+ * UPDATE or DELETE with [rows, rowCount] rather than rows, so `const [row] = await runner.query(...)`
+ * would take the rows array itself for a row (and an array of length 2 is never "0 rows").
+ */
+export async function updateReturning<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
+  const result = (await runner.query(sql, params)) as unknown;
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

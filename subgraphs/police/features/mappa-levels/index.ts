@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appError, forbidden } from '../../../../schema/errors';
 import { actorOf, logEvent } from '../../../shared/audit-log';
+import { updateReturning } from '../../../shared/database';
 import { id, isoDate, parseInput } from '../../../shared/validate';
 import { PoliceFeature } from '../../feature';
 import type { PoliceContext } from '../../resolvers';
@@ -24,8 +25,7 @@ export const mappaLevelsFeature: PoliceFeature = {
         if (ctx.caller.kind !== 'service' || ctx.caller.service !== 'coordination') throw forbidden('MAPPA levels on the register');
         const notice = parseInput(noticeInput, input);
         await ctx.db.transaction(async (runner) => {
-          const changed = (await runner.query('UPDATE offenders SET mappa_level = $2 WHERE id = $1 AND mappa_level <> $2 RETURNING id', [notice.offenderId, notice.level])) as unknown;
-          const rows = Array.isArray(changed) && Array.isArray(changed[0]) ? changed[0] : (changed as unknown[]);
+          const rows = await updateReturning(runner, 'UPDATE offenders SET mappa_level = $2 WHERE id = $1 AND mappa_level <> $2 RETURNING id', [notice.offenderId, notice.level]);
           if (!rows.length) {
             const [exists] = (await runner.query('SELECT 1 FROM offenders WHERE id = $1', [notice.offenderId])) as unknown[];
             if (!exists) throw appError('NOT_FOUND', `Nominal ${notice.offenderId} is not on the register.`, { field: 'offenderId' });
